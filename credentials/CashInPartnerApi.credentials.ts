@@ -1,0 +1,114 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { API_KEY_HEADER, ENDPOINTS, PRODUCTION_BASE_URL } from '../nodes/CashInPartner/contract/endpoints';
+
+/** The base URL in use, as an n8n expression over the credential's own fields. */
+const BASE_URL = `={{ ($credentials.environment === "sandbox" ? $credentials.sandboxBaseUrl : $credentials.baseUrl).replace(/\\/+$/, "") }}`;
+
+export class CashInPartnerApi implements ICredentialType {
+	name = 'cashInPartnerApi';
+
+	displayName = 'Cash-In Partner API';
+
+	icon: Icon = { light: 'file:cashInPartner.svg', dark: 'file:cashInPartner.dark.svg' };
+
+	documentationUrl = 'https://github.com/n8n-nodes-cash-in-partner/n8n-nodes-cash-in-partner#credentials';
+
+	/** Lets users call Cash-In endpoints this package does not cover from the HTTP Request node. */
+	httpRequestNode = {
+		name: 'Cash-In Partner',
+		docsUrl: 'https://github.com/n8n-nodes-cash-in-partner/n8n-nodes-cash-in-partner#credentials',
+		apiBaseUrl: PRODUCTION_BASE_URL,
+	};
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description:
+				'Your partner-level API key (partner master key). Cash-In gives it to Confirma Software partners; request it from deployment@cash-in.fi. A creditor\'s own key does not work here.',
+		},
+		{
+			displayName: 'Environment',
+			name: 'environment',
+			type: 'options',
+			options: [
+				{ name: 'Production', value: 'production' },
+				{ name: 'Sandbox', value: 'sandbox' },
+			],
+			default: 'production',
+			description: 'Sandbox and production keys are separate: choose the environment your key was issued for',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: PRODUCTION_BASE_URL,
+			required: true,
+			displayOptions: { show: { environment: ['production'] } },
+			description: `Leave as ${PRODUCTION_BASE_URL} unless Cash-In told you otherwise`,
+		},
+		{
+			displayName: 'Sandbox Base URL',
+			name: 'sandboxBaseUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. https://sandbox.example.com/v2',
+			displayOptions: { show: { environment: ['sandbox'] } },
+			description: 'The sandbox URL Cash-In sent together with your sandbox key',
+		},
+		{
+			displayName:
+				'Production calls are accepted only from IP addresses registered with Cash-In IT: register the outgoing IP address of this n8n before using a production key.',
+			name: 'ipNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { environment: ['production'] } },
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: { [API_KEY_HEADER]: '={{$credentials.apiKey}}' },
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: BASE_URL,
+			url: ENDPOINTS.validateKey.template,
+			method: ENDPOINTS.validateKey.method,
+			headers: { Accept: 'application/json' },
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'Key not accepted. Check the key, and that the Environment matches it: sandbox and production keys are separate.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						'This key may not use partner services: use the partner-level key (not a creditor\'s key), and for production register this n8n\'s IP address with Cash-In IT.',
+				},
+			},
+		],
+	};
+}

@@ -1,0 +1,89 @@
+import { type IDataObject, type IExecuteFunctions, type INodeProperties, updateDisplayOptions } from 'n8n-workflow';
+
+import { ENDPOINTS } from '../../contract/endpoints';
+import { buildCreditorBody } from '../../contract/fields';
+import { createCreditorBodySchema, createCreditorResponseSchema } from '../../contract/schemas';
+import type { CashInClient } from '../../transport';
+import { type CreditorKeyDisplay, creditorKeyDisplayParameters, presentKey } from '../common';
+import { validateInput } from '../validate';
+import {
+	bankAccountsParameter,
+	contactsParameter,
+	inputModeParameter,
+	jsonBodyParameter,
+	optionalCreditorFields,
+	readJsonBody,
+	readLists,
+	serviceTypeParameter,
+	textField,
+} from './fields';
+
+const inFieldsMode = { show: { inputMode: ['fields'] } };
+
+const properties: INodeProperties[] = [
+	inputModeParameter,
+	{ ...serviceTypeParameter, required: true, displayOptions: inFieldsMode },
+	textField('name', { required: true, placeholder: 'e.g. Esimerkki Oy', description: 'Official name of the company', displayOptions: inFieldsMode }),
+	textField('businessId', {
+		required: true,
+		placeholder: 'e.g. 1234567-1',
+		description: 'Finnish business ID (Y-tunnus). Spaces and a missing leading zero are fixed; the check digit is verified.',
+		displayOptions: inFieldsMode,
+	}),
+	textField('country', { required: true, default: 'FI', placeholder: 'e.g. FI', description: 'Two-letter ISO 3166 country code', displayOptions: inFieldsMode }),
+	{
+		...contactsParameter('People Cash-In may contact about this creditor. Add at least one with the role Primary.'),
+		required: true,
+		displayOptions: inFieldsMode,
+	},
+	{
+		...bankAccountsParameter('Accounts debtors pay into. IBAN spaces are allowed; the IBAN is checked before sending.'),
+		displayOptions: inFieldsMode,
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: inFieldsMode,
+		options: optionalCreditorFields,
+	},
+	jsonBodyParameter('The whole registration body as the Cash-In API defines it: service, creditor, contacts and bankAccounts'),
+	...creditorKeyDisplayParameters,
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['creditor'], operation: ['create'] } }, properties);
+
+function readForm(ctx: IExecuteFunctions, itemIndex: number): unknown {
+	const param = (name: string) => ctx.getNodeParameter(name, itemIndex, '') as unknown;
+	return buildCreditorBody({
+		fields: {
+			...(ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject),
+			serviceType: param('serviceType'),
+			name: param('name'),
+			businessId: param('businessId'),
+			country: param('country'),
+		},
+		...readLists({ contacts: param('contacts'), bankAccounts: param('bankAccounts') }),
+	});
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, api: CashInClient) {
+	const fromJson = this.getNodeParameter('inputMode', itemIndex, 'fields') === 'json';
+	const input = fromJson ? readJsonBody(this, itemIndex) : readForm(this, itemIndex);
+	const body = validateInput(this.getNode(), createCreditorBodySchema('input'), input, itemIndex, fromJson);
+	const display = this.getNodeParameter('creditorKeyDisplay', itemIndex, 'masked') as CreditorKeyDisplay;
+	const created = await api.call({
+		endpoint: ENDPOINTS.createCreditor,
+		body: body as unknown as IDataObject,
+		itemIndex,
+		subject: `business ID ${body.creditor.businessCode}`,
+		uncertainOutcome:
+			`the creditor may or may not have been registered. Check in Cash-In whether business ID ` +
+			`${body.creditor.businessCode} exists before running this item again`,
+		response: createCreditorResponseSchema,
+		responseLabel: 'the new creditor',
+	});
+	return { ...created, credentials: presentKey(created.credentials, display) };
+}

@@ -1,0 +1,67 @@
+import { type IDataObject, type IExecuteFunctions, type INodeProperties, updateDisplayOptions } from 'n8n-workflow';
+
+import { ENDPOINTS } from '../../contract/endpoints';
+import { buildCreditorBody } from '../../contract/fields';
+import { storedCreditorSchema, updateCreditorBodySchema } from '../../contract/schemas';
+import type { CashInClient } from '../../transport';
+import { creditorIdParameter, requiredText } from '../common';
+import { validateInput } from '../validate';
+import {
+	bankAccountsParameter,
+	contactsParameter,
+	inputModeParameter,
+	jsonBodyParameter,
+	optionalCreditorFields,
+	readJsonBody,
+	readLists,
+	serviceTypeParameter,
+	textField,
+} from './fields';
+
+const properties: INodeProperties[] = [
+	creditorIdParameter('The Cash-In ID of the creditor to update'),
+	inputModeParameter,
+	{
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		description: 'Only the fields added here are sent; everything else stays as it is in Cash-In',
+		displayOptions: { show: { inputMode: ['fields'] } },
+		options: [
+			bankAccountsParameter('Replaces ALL stored bank accounts of the creditor with the ones listed here'),
+			textField('businessId', { placeholder: 'e.g. 1234567-1' }),
+			textField('name', { placeholder: 'e.g. Esimerkki Oy' }),
+			contactsParameter('Replaces ALL stored contact persons with the ones listed here; include at least one Primary'),
+			textField('country', { placeholder: 'e.g. FI', description: 'Two-letter ISO 3166 country code' }),
+			...optionalCreditorFields,
+			serviceTypeParameter,
+		].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	},
+	jsonBodyParameter('The fields to change, in the API\'s layout: any of service, creditor, contacts and bankAccounts. Lists replace the stored ones whole.'),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['creditor'], operation: ['update'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, api: CashInClient) {
+	const creditorId = requiredText(this, 'creditorId', itemIndex, 'Creditor ID');
+	const fromJson = this.getNodeParameter('inputMode', itemIndex, 'fields') === 'json';
+	let input: unknown;
+	if (fromJson) {
+		input = readJsonBody(this, itemIndex);
+	} else {
+		const { contacts, bankAccounts, ...fields } = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
+		input = buildCreditorBody({ fields, ...readLists({ contacts, bankAccounts }) });
+	}
+	const body = validateInput(this.getNode(), updateCreditorBodySchema('input'), input, itemIndex, fromJson);
+	return await api.call({
+		endpoint: ENDPOINTS.updateCreditor,
+		pathParams: { creditorId },
+		body: body as unknown as IDataObject,
+		itemIndex,
+		subject: `creditor ID "${creditorId}"`,
+		response: storedCreditorSchema,
+		responseLabel: 'the updated creditor',
+	});
+}

@@ -1,0 +1,125 @@
+import { DateTime } from 'luxon';
+import {
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+	NodeOperationError,
+	updateDisplayOptions,
+} from 'n8n-workflow';
+
+import { DELIVERIES_DEFAULT_WINDOW_DAYS, DELIVERY_STATUSES } from '../../contract/endpoints';
+import type { Delivery } from '../../contract/schemas';
+import type { CashInClient } from '../../transport';
+import { type DeliveryFilters, deliveryPages } from '../../transport/deliveries';
+import { limitParameter, requiredText, returnAllParameter } from '../common';
+
+export const sellerIdParameter: INodeProperties = {
+	displayName: 'Seller ID',
+	name: 'sellerId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'e.g. c_8f2k1',
+	description: 'The Cash-In ID of the seller (creditor) whose invoice deliveries to read',
+};
+
+const properties: INodeProperties[] = [
+	sellerIdParameter,
+	returnAllParameter,
+	limitParameter,
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{
+				displayName: 'Invoice Date From',
+				name: 'fromDate',
+				type: 'dateTime',
+				default: '',
+				description: `First invoice date to include. Without dates, Cash-In returns the last ${DELIVERIES_DEFAULT_WINDOW_DAYS} days.`,
+			},
+			{
+				displayName: 'Invoice Date To',
+				name: 'toDate',
+				type: 'dateTime',
+				default: '',
+				description: `Last invoice date to include. Without dates, Cash-In returns the last ${DELIVERIES_DEFAULT_WINDOW_DAYS} days.`,
+			},
+			{
+				displayName: 'Invoice Number',
+				name: 'invoiceNumber',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 2024-0001',
+			},
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'options',
+				options: DELIVERY_STATUSES.map(({ name, value }) => ({ name, value })),
+				default: 'FAILED',
+				description: 'Only deliveries with this status',
+			},
+		],
+	},
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to return only the fields a person acts on (invoice number, case ID, channel, status, status message, recipient, updated at) instead of everything Cash-In returns',
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['delivery'], operation: ['getAll'] } }, properties);
+
+const SIMPLE_FIELDS = ['invoiceNumber', 'caseId', 'channel', 'status', 'statusMessage', 'recipient', 'updatedAt'] as const satisfies ReadonlyArray<keyof Delivery>;
+
+export function simplifyDelivery(delivery: Delivery): IDataObject {
+	return Object.fromEntries(SIMPLE_FIELDS.map((field) => [field, delivery[field] ?? null]));
+}
+
+/** A date parameter as the API's YYYY-MM-DD; accepts what the date picker and expressions give. */
+function toApiDate(ctx: IExecuteFunctions, value: unknown, label: string, itemIndex: number): string | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	const date = value instanceof Date ? DateTime.fromJSDate(value) : DateTime.fromISO(String(value), { setZone: true });
+	if (!date.isValid) {
+		throw new NodeOperationError(ctx.getNode(), `Invalid ${label} "${String(value)}": expected a date such as 2026-11-01 [item ${itemIndex}]`, { itemIndex });
+	}
+	return date.toISODate() ?? undefined;
+}
+
+export function readDeliveryFilters(ctx: IExecuteFunctions, itemIndex: number): DeliveryFilters {
+	const raw = ctx.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const filters: DeliveryFilters = {
+		fromDate: toApiDate(ctx, raw.fromDate, 'Invoice Date From', itemIndex),
+		toDate: toApiDate(ctx, raw.toDate, 'Invoice Date To', itemIndex),
+		status: raw.status as string | undefined,
+		invoiceNumber: typeof raw.invoiceNumber === 'string' ? raw.invoiceNumber.trim() : undefined,
+	};
+	if (filters.fromDate && filters.toDate && filters.fromDate > filters.toDate) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Invoice Date From (${filters.fromDate}) is after Invoice Date To (${filters.toDate}) [item ${itemIndex}]`,
+			{ itemIndex, description: 'Swap the two dates.' },
+		);
+	}
+	return filters;
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, api: CashInClient) {
+	const sellerId = requiredText(this, 'sellerId', itemIndex, 'Seller ID');
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll ? Number.POSITIVE_INFINITY : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
+	const filters = readDeliveryFilters(this, itemIndex);
+	const output: IDataObject[] = [];
+	for await (const page of deliveryPages(api, { sellerId, filters, limit, itemIndex })) {
+		for (const delivery of page) output.push({ sellerId, ...(simplify ? simplifyDelivery(delivery) : delivery) });
+	}
+	return output;
+}

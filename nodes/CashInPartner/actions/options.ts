@@ -1,0 +1,46 @@
+/** The node-wide "Options": how requests are sent. Read once per execution by the router. */
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+export const DEFAULT_PARALLEL_REQUESTS = 8;
+export const MAX_PARALLEL_REQUESTS = 32;
+const DEFAULT_TIMEOUT_SECONDS = 30;
+
+export const requestOptionsParameter: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Requests in Parallel',
+			name: 'parallelRequests',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: MAX_PARALLEL_REQUESTS },
+			default: DEFAULT_PARALLEL_REQUESTS,
+			description: `How many items are sent to Cash-In at once (at most ${MAX_PARALLEL_REQUESTS}). When Cash-In asks the node to slow down, it pauses and sends fewer at once; output order always follows the input.`,
+		},
+		{
+			displayName: 'Timeout (Seconds)',
+			name: 'timeoutSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 300 },
+			default: DEFAULT_TIMEOUT_SECONDS,
+			description: 'How long to wait for Cash-In to answer one request',
+		},
+	],
+};
+
+export interface RequestOptions {
+	parallelRequests: number;
+	timeoutMs: number;
+}
+
+export function readRequestOptions(ctx: IExecuteFunctions): RequestOptions {
+	const options = ctx.getNodeParameter('options', 0, {}) as { parallelRequests?: number; timeoutSeconds?: number };
+	const parallel = Math.floor(options.parallelRequests ?? DEFAULT_PARALLEL_REQUESTS);
+	return {
+		parallelRequests: Math.min(MAX_PARALLEL_REQUESTS, Math.max(1, Number.isFinite(parallel) ? parallel : DEFAULT_PARALLEL_REQUESTS)),
+		timeoutMs: Math.max(1, options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+	};
+}

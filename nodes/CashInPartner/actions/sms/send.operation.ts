@@ -1,0 +1,84 @@
+import { type IDataObject, type IExecuteFunctions, type INodeProperties, updateDisplayOptions } from 'n8n-workflow';
+
+import { ENDPOINTS, SMS_MAX_SEGMENTS, SMS_SENDER_MAX_LENGTH } from '../../contract/endpoints';
+import { buildSmsBody, SMS_FIELDS } from '../../contract/fields';
+import { sendSmsBodySchema, sendSmsResponseSchema } from '../../contract/schemas';
+import type { CashInClient } from '../../transport';
+import { segmentSms } from '../../validation/smsSegments';
+import { validateInput } from '../validate';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: SMS_FIELDS.recipient.label,
+		name: 'recipient',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. +358401234567',
+		description: "The debtor's mobile number. Finnish numbers such as 040 123 4567 are converted to +358401234567.",
+	},
+	{
+		displayName: SMS_FIELDS.message.label,
+		name: 'message',
+		type: 'string',
+		required: true,
+		typeOptions: { rows: 4 },
+		default: '',
+		description: `Text of the SMS, at most ${SMS_MAX_SEGMENTS} segments: ${SMS_MAX_SEGMENTS * 153} characters, or ${SMS_MAX_SEGMENTS * 67} if it contains a character outside the GSM alphabet (e.g. an emoji). € [ ] { } count twice.`,
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [
+			{
+				displayName: SMS_FIELDS.reference.label,
+				name: 'reference',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. CI-778812',
+				description: 'Case ID or invoice number this message is about; it ties the SMS to the case in Cash-In',
+			},
+			{
+				displayName: SMS_FIELDS.senderName.label,
+				name: 'senderName',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. Esimerkki',
+				description: `Name shown as the sender: up to ${SMS_SENDER_MAX_LENGTH} letters and digits, no spaces`,
+			},
+		],
+	},
+	{
+		displayName:
+			'Each item sends one SMS. If Cash-In may have received a message but did not confirm it (a timeout or server error), the node reports it and does not send it again, so no debtor gets a message twice.',
+		name: 'sendNotice',
+		type: 'notice',
+		default: '',
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['sms'], operation: ['send'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, api: CashInClient) {
+	const input = buildSmsBody({
+		recipient: this.getNodeParameter('recipient', itemIndex, ''),
+		message: this.getNodeParameter('message', itemIndex, ''),
+		...(this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject),
+	});
+	const body = validateInput(this.getNode(), sendSmsBodySchema('input'), input, itemIndex);
+	const { encoding, segments } = segmentSms(body.message);
+	const checkWhere = body.reference ? `reference "${body.reference}"` : `the messages to ${body.recipient}`;
+	const sent = await api.call({
+		endpoint: ENDPOINTS.sendSms,
+		body: body as unknown as IDataObject,
+		itemIndex,
+		subject: `the SMS to ${body.recipient}`,
+		uncertainOutcome: `the SMS may or may not have been sent. Check ${checkWhere} in Cash-In before sending it again`,
+		response: sendSmsResponseSchema,
+		responseLabel: 'the sent message and its delivery report',
+	});
+	return { ...sent, segments: sent.segments ?? segments, encoding };
+}

@@ -1,0 +1,54 @@
+/**
+ * Runs a contract schema over what the user entered and, when it fails, stops the item with an error
+ * that names the field as the user sees it, the value, what is expected, and the item — before any request.
+ */
+import { type INode, NodeOperationError } from 'n8n-workflow';
+import type { ZodIssue, ZodType, ZodTypeDef } from 'zod';
+
+import { labelOfPath } from '../contract/fields';
+
+const MAX_SHOWN_VALUE = 40;
+
+function valueAt(input: unknown, path: ReadonlyArray<string | number>): unknown {
+	return path.reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), input);
+}
+
+function shown(value: unknown): string {
+	if (value === undefined || value === null) return '';
+	const text = typeof value === 'string' ? value : JSON.stringify(value);
+	return text.length > MAX_SHOWN_VALUE ? `"${text.slice(0, MAX_SHOWN_VALUE)}…"` : `"${text}"`;
+}
+
+function describeIssue(issue: ZodIssue, input: unknown, showPaths: boolean): string {
+	const label = issue.path.length ? labelOfPath(issue.path) : 'Body';
+	const where = showPaths && issue.path.length ? ` (${issue.path.join('.')})` : '';
+	const isMissing = issue.code === 'invalid_type' && issue.received === 'undefined';
+	if (isMissing) return `${label}${where} is required`;
+	if (issue.code === 'unrecognized_keys') return `${label}${where} has unknown fields: ${issue.keys.join(', ')}`;
+	const value = shown(valueAt(input, issue.path));
+	return `Invalid ${label}${where}${value ? ` ${value}` : ''}: ${issue.message}`;
+}
+
+/**
+ * @param showPaths add the JSON path of each field, for input given as JSON
+ */
+export function validateInput<Out>(
+	node: INode,
+	schema: ZodType<Out, ZodTypeDef, unknown>,
+	input: unknown,
+	itemIndex: number,
+	showPaths = false,
+): Out {
+	const result = schema.safeParse(input);
+	if (result.success) return result.data;
+	const lines = result.error.issues.map((issue) => describeIssue(issue, input, showPaths).replace(/\s+/g, ' ').trim());
+	throw new NodeOperationError(node, `${lines[0]} [item ${itemIndex}]`, {
+		itemIndex,
+		description: [
+			lines.length > 1 ? `All problems in this item:\n${lines.map((line) => `• ${line}`).join('\n')}` : '',
+			'Nothing was sent to Cash-In for this item.',
+		]
+			.filter(Boolean)
+			.join('\n'),
+	});
+}

@@ -1,0 +1,197 @@
+/**
+ * Turns what Cash-In (or the network) answered into an error a person can act on: the message says what
+ * happened, the description how to fix it. Error bodies are read defensively — JSON with field errors,
+ * empty, plain text or a proxy's HTML page — and the partner key is scrubbed from every text.
+ */
+import { type INode, type JsonObject, NodeApiError } from 'n8n-workflow';
+
+import { labelOfPath } from '../contract/fields';
+import { type ErrorBody, errorBodySchema } from '../contract/schemas';
+
+export interface CallContext {
+	itemIndex: number;
+	/** What the call is about, in the user's words, e.g. `creditor ID "c_123"`. */
+	subject?: string;
+	/** For calls that must not be repeated: what the user should check when the outcome is unknown. */
+	uncertainOutcome?: string;
+	/** Which step of a longer job failed, e.g. `reading page 3 of the deliveries`. */
+	step?: string;
+	environmentLabel: string;
+	baseUrl: string;
+	secret: string;
+}
+
+const MAX_SHOWN_TEXT = 300;
+
+/** Replaces the secret wherever it appears (an echoing proxy or API could put it in a body). */
+export function scrub(text: string, secret: string): string {
+	return secret.length >= 4 ? text.split(secret).join('••••') : text;
+}
+
+/** The API's error body as far as it can be read; text and HTML are reduced to a short plain sentence. */
+export function readErrorBody(body: unknown): ErrorBody & { rawText?: string } {
+	if (body === undefined || body === null || body === '') return {};
+	let value = body;
+	if (typeof body === 'string') {
+		try {
+			value = JSON.parse(body);
+		} catch {
+			const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1];
+			const plain = (title ?? body.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
+			return { rawText: plain.slice(0, MAX_SHOWN_TEXT) };
+		}
+	}
+	const parsed = errorBodySchema.safeParse(value);
+	return parsed.success ? parsed.data : { rawText: JSON.stringify(value).slice(0, MAX_SHOWN_TEXT) };
+}
+
+function fieldErrorLines(body: ErrorBody): string[] {
+	return (body.errors ?? []).map(({ field, message }) => `${labelOfPath(field.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)))}: ${message}`);
+}
+
+const withDetail = (summary: string, detail?: string) => (detail ? `${summary}: ${detail}` : summary);
+
+/** Message and description for an HTTP status. */
+function explainStatus(status: number, body: ReturnType<typeof readErrorBody>, call: CallContext) {
+	const apiMessage = body.message ?? body.rawText;
+	const fieldLines = fieldErrorLines(body);
+	const subject = call.subject ?? 'the request';
+	switch (status) {
+		case 400:
+			return {
+				message: withDetail('Cash-In refused the request as invalid', fieldLines[0] ?? apiMessage),
+				description: [
+					...(fieldLines.length ? ['Fields Cash-In refused:', ...fieldLines.map((l) => `• ${l}`)] : []),
+					apiMessage && fieldLines.length ? `Cash-In said: ${apiMessage}` : '',
+					'Correct the values and run again. Nothing was changed in Cash-In.',
+				]
+					.filter(Boolean)
+					.join('\n'),
+			};
+		case 401:
+			return {
+				message: `The Cash-In partner API key was not accepted (${call.environmentLabel} environment)`,
+				description:
+					`Check the API key in the Cash-In Partner credential. Sandbox and production keys are separate: a key ` +
+					`works only in the environment where Cash-In issued it. The credential is set to ${call.environmentLabel} ` +
+					`(${call.baseUrl}).`,
+			};
+		case 402:
+			return {
+				message: withDetail('Cash-In declined this request', apiMessage),
+				description:
+					'A business rule of Cash-In prevents it (for example, a creditor with this business ID is already ' +
+					'registered). Nothing was changed. Running it again as it is will be declined again.',
+			};
+		case 403:
+			return {
+				message: 'This API key may not use Cash-In partner services',
+				description:
+					'Partner operations need the partner-level key Cash-In gives Confirma Software partners; a creditor\'s ' +
+					'own key does not work here. Production calls must also come from an IP address registered with ' +
+					'Cash-In IT. To request access, contact deployment@cash-in.fi.',
+			};
+		case 404:
+			return {
+				message: `Cash-In has nothing for ${subject}`,
+				description: `Check ${subject}: it is not known in the ${call.environmentLabel} environment. ` + (apiMessage ? `Cash-In said: ${apiMessage}` : ''),
+			};
+		case 429:
+			return {
+				message: 'Cash-In kept rate limiting the requests',
+				description:
+					'The node waited and tried again, but Cash-In still asked it to slow down. Lower "Requests in Parallel" ' +
+					'in the node options, or run the workflow later.',
+			};
+		case 503:
+			return {
+				message: 'Cash-In is temporarily unavailable (maintenance or an outage)',
+				description: 'Try again in a few minutes.' + (apiMessage ? ` Cash-In said: ${apiMessage}` : ''),
+			};
+		default:
+			return {
+				message: status >= 500 ? `Cash-In had an internal error (HTTP ${status})` : `Cash-In answered with HTTP ${status}`,
+				description: withDetail(status >= 500 ? 'Try again later' : 'Unexpected answer', apiMessage),
+			};
+	}
+}
+
+function finish(
+	node: INode,
+	parts: { message: string; description: string },
+	call: CallContext,
+	httpCode: string | undefined,
+	mayHaveActed: boolean,
+	detail: JsonObject,
+): NodeApiError {
+	const uncertain = mayHaveActed && call.uncertainOutcome;
+	const withStep = call.step ? `${parts.message} (while ${call.step})` : parts.message;
+	const message = scrub(uncertain ? `${withStep} — ${call.uncertainOutcome}` : withStep, call.secret);
+	const description = scrub(
+		uncertain
+			? `${parts.description}\nThe node did not send it again, so it cannot be duplicated.`
+			: parts.description,
+		call.secret,
+	);
+	const errorResponse: JsonObject = JSON.parse(scrub(JSON.stringify({ ...detail, message, httpCode: httpCode ?? null }), call.secret));
+	return new NodeApiError(node, errorResponse, { message, description, httpCode, itemIndex: call.itemIndex });
+}
+
+export function httpStatusError(
+	node: INode,
+	status: number,
+	rawBody: unknown,
+	call: CallContext,
+	mayHaveActed: boolean,
+): NodeApiError {
+	const body = readErrorBody(rawBody);
+	const parts = explainStatus(status, body, call);
+	return finish(node, parts, call, String(status), mayHaveActed, {
+		apiMessage: body.message ?? body.rawText ?? null,
+		fieldErrors: (body.errors ?? []) as unknown as JsonObject[],
+	} as JsonObject);
+}
+
+export type NetworkFailure = 'timeout' | 'refused' | 'reset' | 'unreachable' | 'unknown';
+
+export function networkError(node: INode, failure: NetworkFailure, timeoutMs: number, call: CallContext, mayHaveActed: boolean): NodeApiError {
+	const parts = {
+		timeout: {
+			message: `Cash-In did not answer within ${Math.round(timeoutMs / 1000)} seconds`,
+			description: 'Cash-In may be slow or unreachable. Try again later, or raise "Timeout" in the node options.',
+		},
+		refused: {
+			message: `Could not connect to Cash-In at ${call.baseUrl}`,
+			description: 'Check the base URL in the Cash-In Partner credential and that this n8n can reach it.',
+		},
+		reset: {
+			message: 'The connection to Cash-In was cut before an answer arrived',
+			description: 'A network problem or a proxy ended the connection. Try again later.',
+		},
+		unreachable: {
+			message: `Cash-In at ${call.baseUrl} cannot be reached from this n8n`,
+			description: 'Check the base URL in the credential, the network and any proxy settings of this n8n.',
+		},
+		unknown: {
+			message: 'The request to Cash-In failed before an answer arrived',
+			description: 'A network problem stopped the request. Try again later.',
+		},
+	}[failure];
+	return finish(node, parts, call, undefined, mayHaveActed, { failure });
+}
+
+export function unreadableResponseError(node: INode, what: string, call: CallContext, mayHaveActed: boolean): NodeApiError {
+	return finish(
+		node,
+		{
+			message: 'Cash-In answered, but the answer could not be read',
+			description:
+				`Expected ${what}. The API may have changed, or a proxy answered instead of Cash-In. If this persists, ` +
+				'report it to the node\'s maintainers with the HTTP details from the execution log.',
+		},
+		call,
+		undefined,
+		mayHaveActed,
+		{},
+	);
+}

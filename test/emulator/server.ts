@@ -1,0 +1,379 @@
+/**
+ * The Cash-In emulator: a node:http server on 127.0.0.1 that implements the contract module's endpoints
+ * with state, checks the X-Api-Key header like the real API (partner key accepted, a creditor's key
+ * refused with 403), validates bodies with the contract's wire schemas, injects faults, and records
+ * every request for assertions.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+import {
+	API_KEY_HEADER,
+	DELIVERIES_DEFAULT_WINDOW_DAYS,
+	DELIVERIES_MAX_PAGE_SIZE,
+	DELIVERY_QUERY,
+	DELIVERY_STATUSES,
+	ENDPOINTS,
+	type EndpointName,
+	matchPath,
+	PRODUCTION_BASE_URL,
+	valuesOf,
+} from '../../nodes/CashInPartner/contract/endpoints';
+import { createCreditorBodySchema, sendSmsBodySchema, updateCreditorBodySchema } from '../../nodes/CashInPartner/contract/schemas';
+import { type Fault, FaultInjector, type FaultRule } from './faults';
+import { EmulatorState } from './state';
+
+export interface EmulatorOptions {
+	partnerKey?: string;
+	port?: number;
+	/** Delay before every answer, in ms. */
+	latencyMs?: number;
+	/** Requests the API holds at once; more get 429 with `Retry-After`. */
+	maxInFlight?: number;
+	retryAfter?: string;
+	environment?: 'PRODUCTION' | 'SANDBOX';
+	/** "Today" for the default delivery window, YYYY-MM-DD. */
+	today?: string;
+}
+
+export type AuthKind = 'partner' | 'creditor' | 'invalid' | 'missing';
+
+export interface RecordedRequest {
+	seq: number;
+	method: string;
+	path: string;
+	endpoint?: EndpointName;
+	params: Record<string, string>;
+	query: Record<string, string>;
+	body: unknown;
+	rawBody: string;
+	auth: AuthKind;
+	status?: number;
+	fault?: Fault['kind'];
+	/** Whether the emulator carried the request out (created, updated, sent). */
+	acted: boolean;
+}
+
+const BASE_PATH = new URL(PRODUCTION_BASE_URL).pathname;
+const CONTROL_PATH = '/__emulator';
+
+export const DEFAULT_PARTNER_KEY = 'pk_test_partner_9f8e7d6c5b4a';
+
+type Reply = { status: number; body?: unknown; headers?: Record<string, string>; acted?: boolean };
+
+const json = (status: number, body: unknown, acted = false): Reply => ({ status, body, acted });
+const fieldErrors = (issues: Array<{ path: Array<string | number>; message: string }>): Reply =>
+	json(400, { message: 'Validation failed', code: 'VALIDATION_ERROR', errors: issues.map((i) => ({ field: i.path.join('.'), message: i.message })) });
+
+const isoDate = (date: Date) => date.toISOString().slice(0, 10);
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export class Emulator {
+	readonly state: EmulatorState;
+	readonly faults = new FaultInjector();
+	readonly requests: RecordedRequest[] = [];
+	partnerKey: string;
+	latencyMs: number;
+	maxInFlight: number;
+	retryAfter: string;
+	private inFlight = 0;
+	private server: Server | undefined;
+	private readonly sockets = new Set<Socket>();
+	private origin = '';
+
+	constructor(private readonly options: EmulatorOptions = {}) {
+		this.partnerKey = options.partnerKey ?? DEFAULT_PARTNER_KEY;
+		this.latencyMs = options.latencyMs ?? 0;
+		this.maxInFlight = options.maxInFlight ?? Number.POSITIVE_INFINITY;
+		this.retryAfter = options.retryAfter ?? '1';
+		const today = options.today;
+		this.state = new EmulatorState(options.environment ?? 'SANDBOX', () => (today ? new Date(`${today}T12:00:00Z`) : new Date()));
+	}
+
+	/** The base URL to put in the credential, e.g. http://127.0.0.1:40123/v2 */
+	get baseUrl(): string {
+		return this.origin + BASE_PATH;
+	}
+
+	get controlUrl(): string {
+		return this.origin + CONTROL_PATH;
+	}
+
+	async start(): Promise<this> {
+		this.server = createServer((req, res) => void this.handle(req, res));
+		this.server.keepAliveTimeout = 5000;
+		this.server.on('connection', (socket) => {
+			this.sockets.add(socket);
+			socket.on('close', () => this.sockets.delete(socket));
+		});
+		await new Promise<void>((resolve) => this.server!.listen(this.options.port ?? 0, '127.0.0.1', resolve));
+		this.origin = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+		return this;
+	}
+
+	async close(): Promise<void> {
+		for (const socket of this.sockets) socket.destroy();
+		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+	}
+
+	/** Requests to one endpoint, in arrival order. */
+	requestsTo(endpoint: EndpointName): RecordedRequest[] {
+		return this.requests.filter((r) => r.endpoint === endpoint);
+	}
+
+	addFault(rule: FaultRule): void {
+		this.faults.add(rule);
+	}
+
+	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+		const rawBody = await readBody(req);
+		if (url.pathname.startsWith(CONTROL_PATH)) return this.control(url, req.method ?? 'GET', rawBody, res);
+
+		const path = url.pathname.startsWith(BASE_PATH) ? url.pathname.slice(BASE_PATH.length) : url.pathname;
+		const method = req.method ?? 'GET';
+		const record: RecordedRequest = {
+			seq: this.requests.length + 1,
+			method,
+			path,
+			params: {},
+			query: Object.fromEntries(url.searchParams),
+			body: undefined,
+			rawBody,
+			auth: this.authKind(req.headers[API_KEY_HEADER.toLowerCase()]),
+			acted: false,
+		};
+		this.requests.push(record);
+		const fault = this.faults.take({ method, path, rawBody });
+		record.fault = fault?.kind;
+		const send = (reply: Reply) => {
+			record.status = reply.status;
+			respond(res, reply);
+		};
+
+		if (fault?.kind === 'latency') await delay(fault.ms);
+		if (fault?.kind === 'status') return send({ status: fault.status, body: fault.body ?? { message: `Injected ${fault.status}` }, headers: fault.retryAfter ? { 'Retry-After': fault.retryAfter } : undefined });
+		if (fault?.kind === 'html') return send({ status: fault.status ?? 502, body: '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>', headers: { 'Content-Type': 'text/html' } });
+		if (fault?.kind === 'drop' && fault.act === false) return void res.socket?.destroy();
+
+		if (this.inFlight >= this.maxInFlight) {
+			return send({ status: 429, body: { message: 'Too many requests' }, headers: { 'Retry-After': this.retryAfter } });
+		}
+		this.inFlight++;
+		try {
+			if (this.latencyMs > 0) await delay(this.latencyMs);
+			const reply = this.route(method, path, url.searchParams, rawBody, record);
+			record.acted = reply.acted ?? false;
+			if (fault?.kind === 'drop') return void res.socket?.destroy();
+			if (fault?.kind === 'slow') await delay(fault.ms);
+			if (fault?.kind === 'malformed') return send({ status: 200, body: '{"messageId": "sms_', headers: { 'Content-Type': 'application/json' } });
+			send(reply);
+		} finally {
+			this.inFlight--;
+		}
+	}
+
+	private authKind(header: string | string[] | undefined): AuthKind {
+		const key = Array.isArray(header) ? header[0] : header;
+		if (!key) return 'missing';
+		if (key === this.partnerKey) return 'partner';
+		return this.state.findByCreditorKey(key) ? 'creditor' : 'invalid';
+	}
+
+	private route(method: string, path: string, query: URLSearchParams, rawBody: string, record: RecordedRequest): Reply {
+		const found = (Object.entries(ENDPOINTS) as Array<[EndpointName, (typeof ENDPOINTS)[EndpointName]]>)
+			.map(([name, endpoint]) => ({ name, endpoint, params: matchPath(endpoint, path) }))
+			.filter((candidate) => candidate.params !== undefined);
+		const match = found.find((candidate) => candidate.endpoint.method === method);
+		if (!match) return json(found.length ? 405 : 404, { message: found.length ? 'Method not allowed' : 'Not found' });
+		record.endpoint = match.name;
+		record.params = match.params ?? {};
+
+		if (record.auth === 'missing' || record.auth === 'invalid') {
+			return json(401, { message: 'Invalid or missing API key', code: 'UNAUTHORIZED' });
+		}
+		if (record.auth === 'creditor') {
+			return json(403, { message: 'Creditor tokens cannot access partner endpoints', code: 'FORBIDDEN' });
+		}
+		let body: unknown;
+		if (rawBody) {
+			try {
+				body = JSON.parse(rawBody);
+			} catch {
+				return json(400, { message: 'Request body is not valid JSON' });
+			}
+		}
+		record.body = body;
+		return this.handlers[match.name](record.params, body, query);
+	}
+
+	private readonly handlers: Record<EndpointName, (params: Record<string, string>, body: unknown, query: URLSearchParams) => Reply> = {
+		validateKey: () => json(200, { isValid: true, message: 'Token is valid' }),
+
+		createCreditor: (_, body) => {
+			const parsed = createCreditorBodySchema('wire').safeParse(body);
+			if (!parsed.success) return fieldErrors(parsed.error.issues);
+			const businessCode = parsed.data.creditor.businessCode;
+			if (this.state.findByBusinessId(businessCode)) {
+				return json(402, { message: `A creditor with business ID ${businessCode} already exists`, code: 'CREDITOR_EXISTS' });
+			}
+			const created = this.state.createCreditor(parsed.data);
+			return json(
+				201,
+				{
+					creditorId: created.creditorId,
+					customerCode: created.customerCode,
+					paymentReferencePrefix: created.paymentReferencePrefix,
+					credentials: { apiKey: created.apiKey, environment: this.state.environment },
+				},
+				true,
+			);
+		},
+
+		updateCreditor: ({ creditorId }, body) => {
+			const stored = this.state.creditors.get(creditorId);
+			if (!stored) return json(404, { message: `Creditor ${creditorId} not found`, code: 'NOT_FOUND' });
+			const parsed = updateCreditorBodySchema('wire').safeParse(body);
+			if (!parsed.success) return fieldErrors(parsed.error.issues);
+			const other = parsed.data.creditor?.businessCode && this.state.findByBusinessId(parsed.data.creditor.businessCode);
+			if (other && other.creditorId !== creditorId) {
+				return json(402, { message: `Business ID ${parsed.data.creditor?.businessCode} belongs to another creditor`, code: 'CREDITOR_EXISTS' });
+			}
+			return json(200, this.state.publicCreditor(this.state.updateCreditor(stored, parsed.data)), true);
+		},
+
+		getCreditorCredentials: ({ creditorId }) => {
+			const stored = this.state.creditors.get(creditorId);
+			if (!stored) return json(404, { message: `Creditor ${creditorId} not found`, code: 'NOT_FOUND' });
+			return json(200, { creditorId, customerCode: stored.customerCode, apiKey: stored.apiKey, environment: this.state.environment });
+		},
+
+		getCreditorAgreements: ({ creditorId }) => {
+			const stored = this.state.creditors.get(creditorId);
+			if (!stored) return json(404, { message: `Creditor ${creditorId} not found`, code: 'NOT_FOUND' });
+			return json(200, { creditorId, agreements: stored.agreements });
+		},
+
+		getSellerDeliveries: ({ sellerId }, _, query) => this.deliveries(sellerId, query),
+
+		sendSms: (_, body) => {
+			const parsed = sendSmsBodySchema('wire').safeParse(body);
+			if (!parsed.success) return fieldErrors(parsed.error.issues);
+			const sent = this.state.sendSms(parsed.data);
+			return json(
+				200,
+				{
+					messageId: sent.messageId,
+					recipient: sent.body.recipient,
+					segments: sent.segments,
+					deliveryReport: {
+						status: sent.status,
+						statusMessage: sent.status === 'FAILED' ? 'Number not in use' : 'Delivered to handset',
+						updatedAt: this.state.now(),
+					},
+				},
+				true,
+			);
+		},
+	};
+
+	private deliveries(sellerId: string, query: URLSearchParams): Reply {
+		const all = this.state.deliveries.get(sellerId);
+		if (!all && !this.state.creditors.has(sellerId)) return json(404, { message: `Seller ${sellerId} not found`, code: 'NOT_FOUND' });
+		const q = (name: keyof typeof DELIVERY_QUERY) => query.get(DELIVERY_QUERY[name]) ?? undefined;
+		const page = Number(q('page') ?? 1);
+		const pageSize = Number(q('pageSize') ?? 100);
+		const errors: Array<{ path: string[]; message: string }> = [];
+		if (!Number.isInteger(page) || page < 1) errors.push({ path: [DELIVERY_QUERY.page], message: 'must be a whole number from 1' });
+		if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > DELIVERIES_MAX_PAGE_SIZE) {
+			errors.push({ path: [DELIVERY_QUERY.pageSize], message: `must be 1 to ${DELIVERIES_MAX_PAGE_SIZE}` });
+		}
+		for (const name of ['fromDate', 'toDate'] as const) {
+			const value = q(name);
+			if (value !== undefined && !DATE.test(value)) errors.push({ path: [DELIVERY_QUERY[name]], message: 'must be YYYY-MM-DD' });
+		}
+		const status = q('status');
+		if (status !== undefined && !valuesOf(DELIVERY_STATUSES).includes(status as never)) errors.push({ path: [DELIVERY_QUERY.status], message: 'unknown status' });
+		if (errors.length) return fieldErrors(errors);
+
+		let from = q('fromDate');
+		let to = q('toDate');
+		if (!from && !to) {
+			const today = new Date(this.state.now());
+			to = isoDate(today);
+			from = isoDate(new Date(today.getTime() - DELIVERIES_DEFAULT_WINDOW_DAYS * 86_400_000));
+		}
+		const invoiceNumber = q('invoiceNumber');
+		const matching = (all ?? [])
+			.filter((d) => (!from || d.invoiceDate >= from) && (!to || d.invoiceDate <= to))
+			.filter((d) => !status || d.status === status)
+			.filter((d) => !invoiceNumber || d.invoiceNumber === invoiceNumber)
+			.sort((a, b) => b.invoiceDate.localeCompare(a.invoiceDate) || a.invoiceNumber.localeCompare(b.invoiceNumber));
+		const slice = matching.slice((page - 1) * pageSize, page * pageSize);
+		return json(200, {
+			metaData: {
+				totalCount: matching.length,
+				successfulCount: matching.filter((d) => d.status === 'DELIVERED').length,
+				failedCount: matching.filter((d) => d.status === 'FAILED').length,
+				page,
+				pageSize,
+			},
+			deliveries: slice.map(({ invoiceDate: _invoiceDate, ...delivery }) => delivery),
+		});
+	}
+
+	/** Control API for out-of-process users (npm start, the e2e tier): faults, config and the request log. */
+	private control(url: URL, method: string, rawBody: string, res: ServerResponse): void {
+		const what = url.pathname.slice(CONTROL_PATH.length);
+		const body = rawBody ? JSON.parse(rawBody) : {};
+		if (what === '/faults' && method === 'POST') {
+			const rule = body as FaultRule & { pathRegex?: string };
+			this.faults.add({ ...rule, path: rule.pathRegex ? new RegExp(rule.pathRegex) : rule.path });
+			return respond(res, json(204, undefined));
+		}
+		if (what === '/faults' && method === 'DELETE') {
+			this.faults.clear();
+			return respond(res, json(204, undefined));
+		}
+		if (what === '/config' && method === 'POST') {
+			if (body.latencyMs !== undefined) this.latencyMs = body.latencyMs;
+			if (body.maxInFlight !== undefined) this.maxInFlight = body.maxInFlight ?? Number.POSITIVE_INFINITY;
+			return respond(res, json(204, undefined));
+		}
+		if (what === '/requests' && method === 'GET') {
+			return respond(res, json(200, this.requests.map(({ rawBody: _raw, ...rest }) => rest)));
+		}
+		if (what === '/requests' && method === 'DELETE') {
+			this.requests.length = 0;
+			return respond(res, json(204, undefined));
+		}
+		respond(res, json(404, { message: 'Unknown control path' }));
+	}
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk: Buffer) => chunks.push(chunk));
+		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+		req.on('error', reject);
+	});
+}
+
+function respond(res: ServerResponse, reply: Reply): void {
+	if (res.destroyed) return;
+	const isText = typeof reply.body === 'string';
+	const payload = reply.body === undefined ? '' : isText ? (reply.body as string) : JSON.stringify(reply.body);
+	res.writeHead(reply.status, {
+		'Content-Type': isText ? 'text/plain; charset=utf-8' : 'application/json',
+		'Content-Length': Buffer.byteLength(payload),
+		...reply.headers,
+	});
+	res.end(payload);
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+	return await new Emulator(options).start();
+}

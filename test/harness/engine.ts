@@ -1,0 +1,169 @@
+/**
+ * Runs the Cash-In Partner node through n8n-core's real engine (WorkflowExecute), with the real credential
+ * class resolving its own `authenticate` expressions — so requests go over real HTTP exactly as in n8n.
+ */
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import {
+	createRunExecutionData,
+	type ExecutionError,
+	type IAuthenticateGeneric,
+	type ICredentialDataDecryptedObject,
+	ICredentialsHelper,
+	type ICredentialType,
+	type IDataObject,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypes,
+	type IRun,
+	type IVersionedNodeType,
+	type IWorkflowExecuteAdditionalData,
+	NodeHelpers,
+	Workflow,
+} from 'n8n-workflow';
+
+import { CashInPartnerApi } from '../../credentials/CashInPartnerApi.credentials';
+import { CashInPartner } from '../../nodes/CashInPartner/CashInPartner.node';
+
+export const NODE_TYPE = 'n8n-nodes-cash-in-partner.cashInPartner';
+export const NODE_NAME = 'Cash-In Partner';
+
+export interface TestCredential {
+	apiKey: string;
+	environment?: 'production' | 'sandbox';
+	baseUrl?: string;
+	sandboxBaseUrl?: string;
+}
+
+const credentialTypes: Record<string, ICredentialType> = { cashInPartnerApi: new CashInPartnerApi() };
+
+/** Resolves the credential class's own generic `authenticate` block, as n8n's CredentialsHelper does. */
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(private readonly data: Record<string, ICredentialDataDecryptedObject>) {
+		super();
+	}
+
+	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, requestOptions: IHttpRequestOptions, workflow?: Workflow, node?: INode) {
+		const auth = credentialTypes[typeName]?.authenticate as IAuthenticateGeneric | undefined;
+		if (!auth || !workflow || !node) return requestOptions;
+		const resolve = (value: string) =>
+			workflow.expression.getParameterValue(value, null, 0, 0, node.name, [], 'internal', { $credentials: credentials }) as string;
+		const headers = { ...(requestOptions.headers ?? {}) } as IDataObject;
+		for (const [name, value] of Object.entries(auth.properties.headers ?? {})) headers[name] = resolve(String(value));
+		return { ...requestOptions, headers };
+	}
+
+	getParentTypes() {
+		return [];
+	}
+	isCredentialUsableByNode() {
+		return true;
+	}
+	async preAuthentication() {
+		return undefined;
+	}
+	async runPreAuthentication() {
+		return undefined;
+	}
+	async getCredentials(): Promise<never> {
+		throw new Error('not used in tests');
+	}
+	async getDecrypted(_additionalData: unknown, _nodeCredentials: unknown, type: string) {
+		return { ...this.data[type] };
+	}
+	async updateCredentials() {}
+	async updateCredentialsOauthTokenData() {}
+	getCredentialsProperties(type: string) {
+		return credentialTypes[type]?.properties ?? [];
+	}
+}
+
+class NodeTypes implements INodeTypes {
+	private readonly types: Record<string, INodeType | IVersionedNodeType> = { [NODE_TYPE]: new CashInPartner() };
+
+	register(name: string, type: INodeType) {
+		this.types[name] = type;
+	}
+	getByName(name: string) {
+		return this.types[name];
+	}
+	getByNameAndVersion(name: string, version?: number) {
+		return NodeHelpers.getVersionedNodeType(this.types[name], version);
+	}
+	getKnownTypes() {
+		return {};
+	}
+}
+
+export const nodeTypes = new NodeTypes();
+
+export function additionalDataFor(credential: TestCredential): IWorkflowExecuteAdditionalData {
+	const url = 'http://127.0.0.1:5678/';
+	return {
+		credentialsHelper: new TestCredentialsHelper({
+			cashInPartnerApi: { environment: 'sandbox', ...credential } as unknown as ICredentialDataDecryptedObject,
+		}),
+		restApiUrl: url,
+		instanceBaseUrl: url,
+		formBaseUrl: url,
+		formWaitingBaseUrl: url,
+		formTestBaseUrl: url,
+		webhookBaseUrl: url,
+		webhookWaitingBaseUrl: url,
+		webhookTestBaseUrl: url,
+		mcpBaseUrl: url,
+		mcpTestBaseUrl: url,
+		variables: {},
+		currentNodeExecutionIndex: 0,
+		executeWorkflow: async () => {
+			throw new Error('not used');
+		},
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		logAiEvent: () => {},
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+export interface RunOptions {
+	parameters: IDataObject;
+	items?: IDataObject[];
+	credential: TestCredential;
+	/** n8n's node setting "On Error". */
+	onError?: INode['onError'];
+}
+
+export interface RunResult {
+	/** Items of each output: [0] the main output, [1] the error output when onError is continueErrorOutput. */
+	outputs: INodeExecutionData[][];
+	error?: ExecutionError;
+	run: IRun;
+}
+
+export async function runNode({ parameters, items = [{}], credential, onError }: RunOptions): Promise<RunResult> {
+	const node: INode = {
+		id: 'b7c2a1f0-0000-4000-8000-000000000001',
+		name: NODE_NAME,
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: parameters as INode['parameters'],
+		credentials: { cashInPartnerApi: { id: '1', name: 'Cash-In Partner (emulator)' } },
+		...(onError ? { onError } : {}),
+	};
+	const workflow = new Workflow({ id: 'test', nodes: [node], connections: {}, active: false, nodeTypes, staticData: {} });
+	const runData = createRunExecutionData({
+		executionData: {
+			nodeExecutionStack: [{ node, data: { main: [items.map((json) => ({ json }))] }, source: null }],
+		},
+	});
+	const additionalData = additionalDataFor(credential);
+	additionalData.hooks = new ExecutionLifecycleHooks('manual', 'test-execution', { id: 'test', name: 'test', nodes: [node], connections: {}, active: false, settings: {} } as never);
+	const run = await new WorkflowExecute(additionalData, 'manual', runData).processRunExecutionData(workflow);
+	const task = run.data.resultData.runData[NODE_NAME]?.[0];
+	return {
+		outputs: (task?.data?.main ?? []).map((output) => output ?? []),
+		error: task?.error ?? run.data.resultData.error,
+		run,
+	};
+}

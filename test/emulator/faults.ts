@@ -2,6 +2,7 @@
  * Faults the emulator injects on request: per request (matching method, path, body text), a number of
  * times, or at random from a fixed seed over a share of all requests.
  */
+import type { EndpointName } from '../../nodes/CashInPartner/contract/endpoints';
 import { seededRandom } from './random';
 
 export type Fault =
@@ -19,6 +20,8 @@ export type Fault =
 	| { kind: 'html'; status?: number };
 
 export interface FaultRule {
+	/** Only requests to this endpoint of the contract module. */
+	endpoint?: EndpointName;
 	method?: string;
 	/** Exact path below the base path, or a regular expression over it. */
 	path?: string | RegExp;
@@ -37,6 +40,7 @@ export interface RandomFaults {
 }
 
 export interface FaultTarget {
+	endpoint?: EndpointName;
 	method: string;
 	path: string;
 	rawBody: string;
@@ -74,6 +78,7 @@ export class FaultInjector {
 }
 
 function matches(rule: FaultRule, target: FaultTarget): boolean {
+	if (rule.endpoint && rule.endpoint !== target.endpoint) return false;
 	if (rule.method && rule.method.toUpperCase() !== target.method) return false;
 	if (typeof rule.path === 'string' && rule.path !== target.path) return false;
 	if (rule.path instanceof RegExp && !rule.path.test(target.path)) return false;

@@ -144,7 +144,10 @@ export class Emulator {
 			acted: false,
 		};
 		this.requests.push(record);
-		const fault = this.faults.take({ method, path, rawBody });
+		const route = findRoute(method, path);
+		record.endpoint = route?.name;
+		record.params = route?.params ?? {};
+		const fault = this.faults.take({ endpoint: route?.name, method, path, rawBody });
 		record.fault = fault?.kind;
 		const send = (reply: Reply) => {
 			record.status = reply.status;
@@ -162,7 +165,7 @@ export class Emulator {
 		this.inFlight++;
 		try {
 			if (this.latencyMs > 0) await delay(this.latencyMs);
-			const reply = this.route(method, path, url.searchParams, rawBody, record);
+			const reply = this.route(path, url.searchParams, rawBody, record);
 			record.acted = reply.acted ?? false;
 			if (fault?.kind === 'drop') return void res.socket?.destroy();
 			if (fault?.kind === 'slow') await delay(fault.ms);
@@ -180,14 +183,11 @@ export class Emulator {
 		return this.state.findByCreditorKey(key) ? 'creditor' : 'invalid';
 	}
 
-	private route(method: string, path: string, query: URLSearchParams, rawBody: string, record: RecordedRequest): Reply {
-		const found = (Object.entries(ENDPOINTS) as Array<[EndpointName, (typeof ENDPOINTS)[EndpointName]]>)
-			.map(([name, endpoint]) => ({ name, endpoint, params: matchPath(endpoint, path) }))
-			.filter((candidate) => candidate.params !== undefined);
-		const match = found.find((candidate) => candidate.endpoint.method === method);
-		if (!match) return json(found.length ? 405 : 404, { message: found.length ? 'Method not allowed' : 'Not found' });
-		record.endpoint = match.name;
-		record.params = match.params ?? {};
+	private route(path: string, query: URLSearchParams, rawBody: string, record: RecordedRequest): Reply {
+		if (!record.endpoint) {
+			const known = pathIsKnown(path);
+			return json(known ? 405 : 404, { message: known ? 'Method not allowed' : 'Not found' });
+		}
 
 		if (record.auth === 'missing' || record.auth === 'invalid') {
 			return json(401, { message: 'Invalid or missing API key', code: 'UNAUTHORIZED' });
@@ -204,7 +204,7 @@ export class Emulator {
 			}
 		}
 		record.body = body;
-		return this.handlers[match.name](record.params, body, query);
+		return this.handlers[record.endpoint](record.params, body, query);
 	}
 
 	private readonly handlers: Record<EndpointName, (params: Record<string, string>, body: unknown, query: URLSearchParams) => Reply> = {
@@ -350,6 +350,18 @@ export class Emulator {
 		respond(res, json(404, { message: 'Unknown control path' }));
 	}
 }
+
+const routes = Object.entries(ENDPOINTS) as Array<[EndpointName, (typeof ENDPOINTS)[EndpointName]]>;
+
+function findRoute(method: string, path: string): { name: EndpointName; params: Record<string, string> } | undefined {
+	for (const [name, endpoint] of routes) {
+		const params = endpoint.method === method ? matchPath(endpoint, path) : undefined;
+		if (params) return { name, params };
+	}
+	return undefined;
+}
+
+const pathIsKnown = (path: string) => routes.some(([, endpoint]) => matchPath(endpoint, path) !== undefined);
 
 function readBody(req: IncomingMessage): Promise<string> {
 	return new Promise((resolve, reject) => {

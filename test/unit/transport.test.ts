@@ -1,0 +1,107 @@
+import { RequestGate } from '../../nodes/CashInPartner/transport/gate';
+import { backoffDelay, DEFAULT_RETRY_POLICY, decideRetry, parseRetryAfter } from '../../nodes/CashInPartner/transport/retry';
+import { readErrorBody, scrub } from '../../nodes/CashInPartner/transport/errors';
+
+const policy = DEFAULT_RETRY_POLICY;
+
+describe('retry policy', () => {
+	test.each([
+		['GET', { kind: 'status', status: 500 }, true],
+		['PUT', { kind: 'status', status: 503 }, true],
+		['POST', { kind: 'status', status: 500 }, false],
+		['POST', { kind: 'status', status: 503 }, false],
+		['POST', { kind: 'status', status: 429 }, true],
+		['POST', { kind: 'network', serverMayHaveActed: false }, true],
+		['POST', { kind: 'network', serverMayHaveActed: true }, false],
+		['POST', { kind: 'unreadable' }, false],
+		['GET', { kind: 'unreadable' }, true],
+		['GET', { kind: 'status', status: 400 }, false],
+		['GET', { kind: 'status', status: 404 }, false],
+		['GET', { kind: 'status', status: 401 }, false],
+	] as const)('%s after %j → retry %s', (method, outcome, retry) => {
+		expect(decideRetry(policy, method, outcome, 1, 0).retry).toBe(retry);
+	});
+
+	test('stops after the attempt budget and the wait budget', () => {
+		expect(decideRetry(policy, 'GET', { kind: 'status', status: 500 }, policy.maxAttempts, 0)).toEqual({ retry: false, reason: 'attempts' });
+		expect(decideRetry(policy, 'GET', { kind: 'status', status: 429, retryAfterMs: 120_000 }, 1, 0)).toEqual({ retry: false, reason: 'wait' });
+	});
+
+	test('honours Retry-After over the back-off', () => {
+		expect(decideRetry(policy, 'GET', { kind: 'status', status: 429, retryAfterMs: 2500 }, 1, 0)).toEqual({ retry: true, delayMs: 2500 });
+	});
+
+	test('back-off grows exponentially with jitter between half and the full step, capped', () => {
+		expect(backoffDelay(policy, 1, () => 0)).toBe(policy.baseDelayMs / 2);
+		expect(backoffDelay(policy, 1, () => 1)).toBe(policy.baseDelayMs);
+		expect(backoffDelay(policy, 3, () => 1)).toBe(policy.baseDelayMs * 4);
+		expect(backoffDelay(policy, 30, () => 1)).toBe(policy.maxDelayMs);
+	});
+
+	test('Retry-After as seconds or an HTTP date', () => {
+		const now = Date.parse('2026-11-24T12:00:00Z');
+		expect(parseRetryAfter('3', now)).toBe(3000);
+		expect(parseRetryAfter('Tue, 24 Nov 2026 12:00:05 GMT', now)).toBe(5000);
+		expect(parseRetryAfter('soon', now)).toBeUndefined();
+		expect(parseRetryAfter(undefined, now)).toBeUndefined();
+	});
+});
+
+describe('error bodies', () => {
+	test('JSON with field errors, empty, text and HTML are all read', () => {
+		expect(readErrorBody('{"message":"Bad","errors":[{"field":"creditor.name","message":"required"}]}')).toMatchObject({
+			message: 'Bad',
+			errors: [{ field: 'creditor.name', message: 'required' }],
+		});
+		expect(readErrorBody('')).toEqual({});
+		expect(readErrorBody('upstream timed out')).toEqual({ rawText: 'upstream timed out' });
+		expect(readErrorBody('<html><title>503 Service Unavailable</title><body>x</body></html>')).toEqual({ rawText: '503 Service Unavailable' });
+	});
+
+	test('the secret is scrubbed from any text', () => {
+		expect(scrub('key pk_secret_1234 echoed', 'pk_secret_1234')).toBe('key •••• echoed');
+	});
+});
+
+describe('request gate', () => {
+	test('never lets more than the bound in flight', async () => {
+		const gate = new RequestGate({ maxInFlight: 3 });
+		let inFlight = 0;
+		let peak = 0;
+		await Promise.all(
+			Array.from({ length: 20 }, async () => {
+				const ticket = await gate.acquire();
+				peak = Math.max(peak, ++inFlight);
+				await new Promise((resolve) => setTimeout(resolve, 2));
+				inFlight--;
+				gate.release(ticket, 'success');
+			}),
+		);
+		expect(peak).toBe(3);
+	});
+
+	test('after a 429 the bound becomes the number the API accepted alongside it, then grows only slowly', () => {
+		const gate = new RequestGate({ maxInFlight: 16, probeSuccesses: 50 });
+		const tickets: number[] = [];
+		return (async () => {
+			for (let i = 0; i < 16; i++) tickets.push(await gate.acquire());
+			gate.release(tickets[0], 'rate-limited', 0);
+			expect(gate.currentLimit).toBe(8); // provisional halving while the others answer
+			tickets.slice(1, 11).forEach((t) => gate.release(t, 'success')); // the API held 10
+			tickets.slice(11).forEach((t) => gate.release(t, 'rate-limited', 0));
+			expect(gate.currentLimit).toBe(10);
+			for (let i = 0; i < 49; i++) gate.release(await gate.acquire(), 'success');
+			expect(gate.currentLimit).toBe(10);
+			gate.release(await gate.acquire(), 'success');
+			expect(gate.currentLimit).toBe(11);
+		})();
+	});
+
+	test('a 429 pauses every request for Retry-After', async () => {
+		const gate = new RequestGate({ maxInFlight: 4 });
+		gate.release(await gate.acquire(), 'rate-limited', 300);
+		const started = Date.now();
+		gate.release(await gate.acquire(), 'success');
+		expect(Date.now() - started).toBeGreaterThanOrEqual(280);
+	});
+});

@@ -13,15 +13,17 @@ function valueAt(input: unknown, path: ReadonlyArray<string | number>): unknown 
 	return path.reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), input);
 }
 
+/** The offending value, quoted and shortened; lists and objects are not repeated back. */
 function shown(value: unknown): string {
-	if (value === undefined || value === null) return '';
-	const text = typeof value === 'string' ? value : JSON.stringify(value);
+	if (value === undefined || value === null || typeof value === 'object') return '';
+	const text = String(value);
 	return text.length > MAX_SHOWN_VALUE ? `"${text.slice(0, MAX_SHOWN_VALUE)}…"` : `"${text}"`;
 }
 
 function describeIssue(issue: ZodIssue, input: unknown, showPaths: boolean): string {
-	const label = issue.path.length ? labelOfPath(issue.path) : 'Body';
-	const where = showPaths && issue.path.length ? ` (${issue.path.join('.')})` : '';
+	if (issue.path.length === 0) return issue.message;
+	const label = labelOfPath(issue.path);
+	const where = showPaths ? ` (${issue.path.join('.')})` : '';
 	const isMissing = issue.code === 'invalid_type' && issue.received === 'undefined';
 	if (isMissing) return `${label}${where} is required`;
 	if (issue.code === 'unrecognized_keys') return `${label}${where} has unknown fields: ${issue.keys.join(', ')}`;

@@ -110,7 +110,12 @@ type CreditorDetails = Partial<z.infer<ReturnType<typeof creditorDetailsSchema>>
 /** Rules across fields of the creditor section; both checks run only on the fields that are present. */
 function checkCreditorConsistency(creditor: CreditorDetails | undefined, ctx: z.RefinementCtx) {
 	if (!creditor) return;
-	const { businessCode, vatRegNbr, countryCode: country, postalCode } = creditor;
+	// After a failed field the others may hold zod's placeholder: check only real strings.
+	const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+	const businessCode = text(creditor.businessCode);
+	const vatRegNbr = text(creditor.vatRegNbr);
+	const country = text(creditor.countryCode);
+	const postalCode = text(creditor.postalCode);
 	if (businessCode && vatRegNbr?.startsWith('FI') && vatRegNbr !== finnishVatNumberOf(businessCode)) {
 		ctx.addIssue({
 			code: z.ZodIssueCode.custom,
@@ -163,7 +168,7 @@ export function updateCreditorBodySchema(mode: SchemaMode) {
 				(section) => section !== undefined && (Array.isArray(section) || Object.keys(section).length > 0),
 			);
 			if (changes.length === 0) {
-				ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'expected at least one field to change' });
+				ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'Nothing to update: add at least one field to change' });
 			}
 			checkCreditorConsistency(body.creditor, ctx);
 		});

@@ -20,7 +20,10 @@ export function normalisePhone(raw: string): Normalised {
 	if (number.startsWith(`+${DEFAULT_COUNTRY_CALLING_CODE}0`)) {
 		number = `+${DEFAULT_COUNTRY_CALLING_CODE}${number.slice(5)}`;
 	}
-	if (!/^\+[1-9]\d{6,14}$/.test(number)) {
+	// A Finnish number has 6 to 12 digits after the country code; E.164 allows at most 15 digits in all.
+	const finnish = new RegExp(`^\\+${DEFAULT_COUNTRY_CALLING_CODE}`);
+	const finnishTooShortOrLong = finnish.test(number) && !new RegExp(`^\\+${DEFAULT_COUNTRY_CALLING_CODE}\\d{6,12}$`).test(number);
+	if (!/^\+[1-9]\d{6,14}$/.test(number) || finnishTooShortOrLong) {
 		return refuse(`a phone number in international form, e.g. ${PHONE_EXAMPLE} (or a Finnish one such as 040 123 4567)`);
 	}
 	return accept(number);

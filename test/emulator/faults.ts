@@ -25,6 +25,8 @@ export interface FaultRule {
 	method?: string;
 	/** Exact path below the base path, or a regular expression over it. */
 	path?: string | RegExp;
+	/** Only requests with these query parameters. */
+	query?: Record<string, string>;
 	/** Only requests whose raw body contains this text. */
 	bodyContains?: string;
 	/** How many matching requests get the fault; unlimited when absent. */
@@ -43,6 +45,7 @@ export interface FaultTarget {
 	endpoint?: EndpointName;
 	method: string;
 	path: string;
+	query: Record<string, string>;
 	rawBody: string;
 }
 
@@ -83,5 +86,6 @@ function matches(rule: FaultRule, target: FaultTarget): boolean {
 	if (typeof rule.path === 'string' && rule.path !== target.path) return false;
 	if (rule.path instanceof RegExp && !rule.path.test(target.path)) return false;
 	if (rule.bodyContains && !target.rawBody.includes(rule.bodyContains)) return false;
+	if (rule.query && Object.entries(rule.query).some(([name, value]) => target.query[name] !== value)) return false;
 	return true;
 }

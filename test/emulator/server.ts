@@ -147,7 +147,7 @@ export class Emulator {
 		const route = findRoute(method, path);
 		record.endpoint = route?.name;
 		record.params = route?.params ?? {};
-		const fault = this.faults.take({ endpoint: route?.name, method, path, rawBody });
+		const fault = this.faults.take({ endpoint: route?.name, method, path, query: record.query, rawBody });
 		record.fault = fault?.kind;
 		const send = (reply: Reply) => {
 			record.status = reply.status;

@@ -2,7 +2,7 @@
  * Runs the Cash-In Partner node through n8n-core's real engine (WorkflowExecute), with the real credential
  * class resolving its own `authenticate` expressions — so requests go over real HTTP exactly as in n8n.
  */
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, PollContext, WorkflowExecute } from 'n8n-core';
 import {
 	createRunExecutionData,
 	type ExecutionError,
@@ -25,9 +25,11 @@ import {
 
 import { CashInPartnerApi } from '../../credentials/CashInPartnerApi.credentials';
 import { CashInPartner } from '../../nodes/CashInPartner/CashInPartner.node';
+import { CashInPartnerTrigger } from '../../nodes/CashInPartner/CashInPartnerTrigger.node';
 
 export const NODE_TYPE = 'n8n-nodes-cash-in-partner.cashInPartner';
 export const NODE_NAME = 'Cash-In Partner';
+export const TRIGGER_TYPE = 'n8n-nodes-cash-in-partner.cashInPartnerTrigger';
 
 export interface TestCredential {
 	apiKey: string;
@@ -80,7 +82,10 @@ class TestCredentialsHelper extends ICredentialsHelper {
 }
 
 class NodeTypes implements INodeTypes {
-	private readonly types: Record<string, INodeType | IVersionedNodeType> = { [NODE_TYPE]: new CashInPartner() };
+	private readonly types: Record<string, INodeType | IVersionedNodeType> = {
+		[NODE_TYPE]: new CashInPartner(),
+		[TRIGGER_TYPE]: new CashInPartnerTrigger(),
+	};
 
 	register(name: string, type: INodeType) {
 		this.types[name] = type;
@@ -140,11 +145,11 @@ export interface RunResult {
 	run: IRun;
 }
 
-export async function runNode({ parameters, items = [{}], credential, onError }: RunOptions): Promise<RunResult> {
+export async function runNode({ parameters, items = [{}], credential, onError, type = NODE_TYPE }: RunOptions & { type?: string }): Promise<RunResult> {
 	const node: INode = {
 		id: 'b7c2a1f0-0000-4000-8000-000000000001',
 		name: NODE_NAME,
-		type: NODE_TYPE,
+		type,
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: parameters as INode['parameters'],
@@ -166,4 +171,29 @@ export async function runNode({ parameters, items = [{}], credential, onError }:
 		error: task?.error ?? run.data.resultData.error,
 		run,
 	};
+}
+
+export interface PollOptions {
+	parameters: IDataObject;
+	credential: TestCredential;
+	/** The workflow's static data as n8n stored it after the previous poll (it survives restarts). */
+	staticData?: IDataObject;
+}
+
+/** One scheduled poll of the trigger, as n8n's poll executor runs it for an active workflow. */
+export async function runPoll({ parameters, credential, staticData = {} }: PollOptions) {
+	const node: INode = {
+		id: 'b7c2a1f0-0000-4000-8000-000000000002',
+		name: 'Cash-In Partner Trigger',
+		type: TRIGGER_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: parameters as INode['parameters'],
+		credentials: { cashInPartnerApi: { id: '1', name: 'Cash-In Partner (emulator)' } },
+	};
+	const workflow = new Workflow({ id: 'poll', nodes: [node], connections: {}, active: true, nodeTypes, staticData: JSON.parse(JSON.stringify(staticData)) });
+	const context = new PollContext(workflow, node, additionalDataFor(credential), 'trigger', 'activate');
+	const trigger = nodeTypes.getByNameAndVersion(TRIGGER_TYPE) as INodeType;
+	const data = await trigger.poll!.call(context);
+	return { items: data?.[0]?.map((item) => item.json) ?? [], staticData: JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject };
 }

@@ -39,7 +39,8 @@ export async function* deliveryPages(api: CashInClient, request: DeliveryPageReq
 			query: { ...query, [DELIVERY_QUERY.page]: page, [DELIVERY_QUERY.pageSize]: pageSize },
 			itemIndex,
 			subject: `seller ID "${sellerId}"`,
-			step: `reading page ${page} of the deliveries`,
+			// Page 1 failing is simply the call failing; later pages say where the run stopped.
+			step: page > DELIVERIES_FIRST_PAGE ? `reading page ${page} of the deliveries` : undefined,
 			response: deliveriesPageSchema,
 			responseLabel: 'a page of deliveries',
 		});

@@ -19,8 +19,9 @@ import {
 	PRODUCTION_BASE_URL,
 	valuesOf,
 } from '../../nodes/CashInPartner/contract/endpoints';
-import { createCreditorBodySchema, sendSmsBodySchema, updateCreditorBodySchema } from '../../nodes/CashInPartner/contract/schemas';
+import { createCreditorBody, sendSmsBody, updateCreditorBody } from '../../nodes/CashInPartner/contract/schemas';
 import { type Fault, FaultInjector, type FaultRule } from './faults';
+import { businessIdFor, makeDeliveries, seedDemo } from './seed';
 import { EmulatorState } from './state';
 
 export interface EmulatorOptions {
@@ -34,6 +35,8 @@ export interface EmulatorOptions {
 	environment?: 'PRODUCTION' | 'SANDBOX';
 	/** "Today" for the default delivery window, YYYY-MM-DD. */
 	today?: string;
+	/** Keep the request log (default); off for long benchmark runs, so memory stays flat. */
+	recordRequests?: boolean;
 }
 
 export type AuthKind = 'partner' | 'creditor' | 'invalid' | 'missing';
@@ -99,6 +102,11 @@ export class Emulator {
 		return this.origin + CONTROL_PATH;
 	}
 
+	/** The demo world `npm start` shows. */
+	seedDemo(): void {
+		seedDemo(this.state, this.state.now().slice(0, 10));
+	}
+
 	async start(): Promise<this> {
 		this.server = createServer((req, res) => void this.handle(req, res));
 		this.server.keepAliveTimeout = 5000;
@@ -143,7 +151,7 @@ export class Emulator {
 			auth: this.authKind(req.headers[API_KEY_HEADER.toLowerCase()]),
 			acted: false,
 		};
-		this.requests.push(record);
+		if (this.options.recordRequests !== false) this.requests.push(record);
 		const route = findRoute(method, path);
 		record.endpoint = route?.name;
 		record.params = route?.params ?? {};
@@ -211,7 +219,7 @@ export class Emulator {
 		validateKey: () => json(200, { isValid: true, message: 'Token is valid' }),
 
 		createCreditor: (_, body) => {
-			const parsed = createCreditorBodySchema('wire').safeParse(body);
+			const parsed = createCreditorBody.wire.safeParse(body);
 			if (!parsed.success) return fieldErrors(parsed.error.issues);
 			const businessCode = parsed.data.creditor.businessCode;
 			if (this.state.findByBusinessId(businessCode)) {
@@ -233,7 +241,7 @@ export class Emulator {
 		updateCreditor: ({ creditorId }, body) => {
 			const stored = this.state.creditors.get(creditorId);
 			if (!stored) return json(404, { message: `Creditor ${creditorId} not found`, code: 'NOT_FOUND' });
-			const parsed = updateCreditorBodySchema('wire').safeParse(body);
+			const parsed = updateCreditorBody.wire.safeParse(body);
 			if (!parsed.success) return fieldErrors(parsed.error.issues);
 			const other = parsed.data.creditor?.businessCode && this.state.findByBusinessId(parsed.data.creditor.businessCode);
 			if (other && other.creditorId !== creditorId) {
@@ -257,7 +265,7 @@ export class Emulator {
 		getSellerDeliveries: ({ sellerId }, _, query) => this.deliveries(sellerId, query),
 
 		sendSms: (_, body) => {
-			const parsed = sendSmsBodySchema('wire').safeParse(body);
+			const parsed = sendSmsBody.wire.safeParse(body);
 			if (!parsed.success) return fieldErrors(parsed.error.issues);
 			const sent = this.state.sendSms(parsed.data);
 			return json(
@@ -338,6 +346,29 @@ export class Emulator {
 		if (what === '/config' && method === 'POST') {
 			if (body.latencyMs !== undefined) this.latencyMs = body.latencyMs;
 			if (body.maxInFlight !== undefined) this.maxInFlight = body.maxInFlight ?? Number.POSITIVE_INFINITY;
+			if (body.retryAfter !== undefined) this.retryAfter = String(body.retryAfter);
+			return respond(res, json(204, undefined));
+		}
+		if (what === '/seed' && method === 'POST') {
+			const creditorIds = Array.from({ length: body.creditors ?? 0 }, (_, i) => {
+				const created = this.state.createCreditor({
+					service: { type: 'LIFECYCLE' },
+					creditor: { name: `Seed ${i} Oy`, businessCode: businessIdFor(100000 + this.state.creditors.size), countryCode: 'FI' },
+					contacts: [{ role: 'PRIMARY', name: 'Maija' }],
+				});
+				return created.creditorId;
+			});
+			for (const { sellerId, count, perDay } of body.deliveries ?? []) {
+				this.state.addDeliveries(sellerId, makeDeliveries(count, { today: this.state.now().slice(0, 10), perDay, prefix: sellerId }));
+			}
+			return respond(res, json(200, { creditorIds }));
+		}
+		if (what === '/state' && method === 'GET') {
+			return respond(res, json(200, { creditors: this.state.creditors.size, sms: this.state.sms.map((s) => ({ reference: s.body.reference ?? null, recipient: s.body.recipient })) }));
+		}
+		if (what === '/state' && method === 'DELETE') {
+			this.state.sms.length = 0;
+			this.requests.length = 0;
 			return respond(res, json(204, undefined));
 		}
 		if (what === '/requests' && method === 'GET') {

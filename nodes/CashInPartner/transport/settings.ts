@@ -1,11 +1,13 @@
 /** Where to send requests and how to describe the environment, read from the user's credential. */
-import { type ICredentialDataDecryptedObject, type INode, NodeOperationError } from 'n8n-workflow';
+import { type ICredentialDataDecryptedObject, type ICredentialsDecrypted, type INode, NodeOperationError } from 'n8n-workflow';
 
 import { PRODUCTION_BASE_URL } from '../contract/endpoints';
 
 export const CREDENTIAL_TYPE = 'cashInPartnerApi';
 
 export interface ApiSettings {
+	/** The credential as n8n decrypted it once for this execution, handed back to n8n with each request. */
+	credential: ICredentialsDecrypted;
 	baseUrl: string;
 	environmentLabel: 'Production' | 'Sandbox';
 	/** Kept only so it can be scrubbed from any text the node shows; never sent by this code. */
@@ -26,7 +28,9 @@ export function apiSettingsOf(node: INode, credentials: ICredentialDataDecrypted
 			},
 		);
 	}
+	const reference = node.credentials?.[CREDENTIAL_TYPE];
 	return {
+		credential: { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_TYPE, data: credentials },
 		baseUrl: raw.replace(/\/+$/, ''),
 		environmentLabel: sandbox ? 'Sandbox' : 'Production',
 		secret: typeof credentials.apiKey === 'string' ? credentials.apiKey : '',

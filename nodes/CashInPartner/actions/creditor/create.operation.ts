@@ -2,7 +2,7 @@ import { type IDataObject, type IExecuteFunctions, type INodeProperties, updateD
 
 import { ENDPOINTS } from '../../contract/endpoints';
 import { buildCreditorBody } from '../../contract/fields';
-import { createCreditorBodySchema, createCreditorResponseSchema } from '../../contract/schemas';
+import { createCreditorBody, createCreditorResponseSchema } from '../../contract/schemas';
 import type { CashInClient } from '../../transport';
 import { type CreditorKeyDisplay, creditorKeyDisplayParameters, presentKey } from '../common';
 import { validateInput } from '../validate';
@@ -72,7 +72,7 @@ function readForm(ctx: IExecuteFunctions, itemIndex: number): unknown {
 export async function execute(this: IExecuteFunctions, itemIndex: number, api: CashInClient) {
 	const fromJson = this.getNodeParameter('inputMode', itemIndex, 'fields') === 'json';
 	const input = fromJson ? readJsonBody(this, itemIndex) : readForm(this, itemIndex);
-	const body = validateInput(this.getNode(), createCreditorBodySchema('input'), input, itemIndex, fromJson);
+	const body = validateInput(this.getNode(), createCreditorBody.input, input, itemIndex, fromJson);
 	const display = this.getNodeParameter('creditorKeyDisplay', itemIndex, 'masked') as CreditorKeyDisplay;
 	const created = await api.call({
 		endpoint: ENDPOINTS.createCreditor,

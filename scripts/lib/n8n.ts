@@ -1,0 +1,206 @@
+/**
+ * A real n8n for the e2e tier and `npm start`: a throwaway user folder, the packed package installed where
+ * n8n looks for community packages, credentials and workflows imported with n8n's own CLI.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import { createServer } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { ensureN8n, node24Env, type N8nRuntime } from './runtime';
+
+export const PACKAGE_NAME = 'n8n-nodes-cash-in-partner';
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+export interface N8nInstance {
+	runtime: N8nRuntime;
+	home: string;
+	userFolder: string;
+	port: number;
+	env: NodeJS.ProcessEnv;
+}
+
+export function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as { port: number };
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+/** `npm pack` of the built package, unpacked into the user folder's community-nodes folder. */
+export function installPackedPackage(userFolder: string): string {
+	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cash-in-pack-'));
+	const packed = spawnSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' });
+	if (packed.status !== 0) throw new Error(`npm pack failed: ${packed.stderr}`);
+	const tarball = path.join(work, packed.stdout.trim().split('\n').pop()!);
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	fs.mkdirSync(path.join(nodesDir, 'node_modules'), { recursive: true });
+	if (!fs.existsSync(path.join(nodesDir, 'package.json'))) {
+		fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }));
+	}
+	const target = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
+	fs.rmSync(target, { recursive: true, force: true });
+	const untar = spawnSync('tar', ['-xzf', tarball, '-C', work]);
+	if (untar.status !== 0) throw new Error('could not unpack the tarball');
+	fs.renameSync(path.join(work, 'package'), target);
+	const manifest = JSON.parse(fs.readFileSync(path.join(nodesDir, 'package.json'), 'utf8'));
+	manifest.dependencies[PACKAGE_NAME] = JSON.parse(fs.readFileSync(path.join(target, 'package.json'), 'utf8')).version;
+	fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify(manifest, null, 2));
+	fs.rmSync(work, { recursive: true, force: true });
+	return target;
+}
+
+/** A fresh n8n home with the package installed; nothing outside `home` is written. */
+export async function prepareN8n(options: { home?: string; port?: number } = {}): Promise<N8nInstance> {
+	const runtime = ensureN8n();
+	const home = options.home ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cash-in-n8n-'));
+	const userFolder = path.join(home, 'user');
+	const tmp = path.join(home, 'tmp');
+	fs.mkdirSync(userFolder, { recursive: true });
+	fs.mkdirSync(tmp, { recursive: true });
+	const port = options.port ?? (await freePort());
+	const env = node24Env({
+		N8N_USER_FOLDER: userFolder,
+		N8N_ENCRYPTION_KEY: 'cash-in-partner-local-n8n',
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+		N8N_DISABLED_MODULES: 'mcp-registry',
+		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_LOG_LEVEL: 'info',
+		TMPDIR: tmp,
+	});
+	installPackedPackage(userFolder);
+	return { runtime, home, userFolder, port, env };
+}
+
+/**
+ * One n8n CLI command. Asynchronous on purpose: the emulator may live in this process, and a blocking
+ * spawn would stop it from answering the n8n it is waiting for.
+ */
+export function n8nCli(instance: N8nInstance, args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+	return new Promise((resolve) => {
+		const child = spawn(instance.runtime.nodeBin, [instance.runtime.n8nBin, ...args], { env: instance.env, stdio: ['ignore', 'pipe', 'pipe'] });
+		const out: Buffer[] = [];
+		const err: Buffer[] = [];
+		child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+		child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+		child.on('close', (code) => resolve({ status: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+	});
+}
+
+async function importJson(instance: N8nInstance, kind: 'credentials' | 'workflow', data: unknown) {
+	const file = path.join(instance.home, `import-${kind}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
+	fs.writeFileSync(file, JSON.stringify(data));
+	const result = await n8nCli(instance, [`import:${kind}`, '--input', file]);
+	fs.rmSync(file);
+	if (result.status !== 0) throw new Error(`n8n import:${kind} failed: ${result.stderr || result.stdout}`);
+}
+
+export const importCredentials = (instance: N8nInstance, credentials: unknown[]) => importJson(instance, 'credentials', credentials);
+/** Imports several workflows with one CLI call (each call boots n8n, ~3 s). */
+export const importWorkflows = (instance: N8nInstance, workflows: unknown[]) => importJson(instance, 'workflow', workflows);
+
+/** The run JSON `n8n execute --rawOutput` prints between its log lines: from a line "{" to a line "}". */
+export function parseRunOutput(stdout: string): RunJson | undefined {
+	const lines = stdout.split('\n');
+	const start = lines.indexOf('{');
+	const end = lines.lastIndexOf('}');
+	if (start < 0 || end < start) return undefined;
+	try {
+		return JSON.parse(lines.slice(start, end + 1).join('\n')) as RunJson;
+	} catch {
+		return undefined;
+	}
+}
+
+export interface RunJson {
+	data: {
+		resultData: {
+			runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown>; pairedItem?: unknown }> | null> }; error?: { message: string; description?: string } }>>;
+			error?: { message: string; description?: string; node?: { name: string } };
+		};
+	};
+	status?: string;
+}
+
+export async function executeWorkflow(instance: N8nInstance, workflowId: string) {
+	const result = await n8nCli(instance, ['execute', '--id', workflowId, '--rawOutput']);
+	return { ...result, run: parseRunOutput(result.stdout) };
+}
+
+/** `n8n start` in the background; resolves once the editor answers. */
+export async function startN8nServer(instance: N8nInstance, log: (line: string) => void = () => {}) {
+	const child = spawn(instance.runtime.nodeBin, [instance.runtime.n8nBin, 'start'], { env: instance.env, stdio: ['ignore', 'pipe', 'pipe'] });
+	await new Promise<void>((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error('n8n did not start within 120 s')), 120_000);
+		const onLine = (chunk: Buffer) => {
+			for (const line of chunk.toString().split('\n')) {
+				if (line.trim()) log(line);
+				if (line.includes('Editor is now accessible')) {
+					clearTimeout(timer);
+					resolve();
+				}
+			}
+		};
+		child.stdout.on('data', onLine);
+		child.stderr.on('data', onLine);
+		child.once('exit', (code) => reject(new Error(`n8n exited early with code ${code}`)));
+	});
+	return child;
+}
+
+/** Stops a server started by startN8nServer: SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
+export async function stopN8nServer(child: ChildProcess, graceMs = 10_000): Promise<void> {
+	if (child.exitCode !== null || child.signalCode !== null) return;
+	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+	child.kill('SIGTERM');
+	const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+	await exited;
+	clearTimeout(timer);
+}
+
+export const OWNER = { email: 'owner@cash-in.local', firstName: 'Demo', lastName: 'Owner', password: 'CashIn-Demo-2026' };
+
+export async function setUpOwner(instance: N8nInstance) {
+	const response = await fetch(`http://127.0.0.1:${instance.port}/rest/owner/setup`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(OWNER),
+	});
+	if (!response.ok) throw new Error(`owner setup failed: HTTP ${response.status} ${await response.text()}`);
+}
+
+/** A logged-in REST session, as the editor has: the auth cookie is bound to a browser id header. */
+export async function restSession(instance: N8nInstance) {
+	const base = `http://127.0.0.1:${instance.port}`;
+	const browserId = `e2e-${Math.random().toString(36).slice(2)}`;
+	const login = await fetch(`${base}/rest/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'browser-id': browserId },
+		body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
+	});
+	if (!login.ok) throw new Error(`login failed: HTTP ${login.status}`);
+	const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+	return async (method: string, path: string, body?: unknown) => {
+		const response = await fetch(base + path, {
+			method,
+			headers: { 'content-type': 'application/json', 'browser-id': browserId, cookie },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${await response.text()}`);
+		return ((await response.json()) as { data: unknown }).data;
+	};
+}

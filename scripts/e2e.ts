@@ -159,6 +159,28 @@ async function triggerTestStep(n8n: N8nInstance, emulator: Emulator) {
 	});
 }
 
+/** The credential's Test button, through the REST endpoint the editor calls. */
+async function credentialTestButton(n8n: N8nInstance, emulator: Emulator) {
+	await check("the credential's Test button: OK for the partner key, plain guidance for 401 and 403", async () => {
+		const rest = await restSession(n8n);
+		const test = async (id: string, apiKey: string) =>
+			(await rest('POST', '/rest/credentials/test', {
+				credentials: { id, name: 'test', type: 'cashInPartnerApi', data: { apiKey, environment: 'sandbox', sandboxBaseUrl: emulator.baseUrl } },
+			})) as { status: string; message: string };
+		const validations = () => emulator.requestsTo('validateKey').length;
+		const before = validations();
+		assert.equal((await test(EMULATOR_CREDENTIAL.id, emulator.partnerKey)).status, 'OK');
+		assert.equal(validations(), before + 1, 'the Test button did not call the validate endpoint');
+		const wrong = await test(WRONG_KEY_CREDENTIAL.id, 'pk_wrong_e2e_key_0001');
+		assert.equal(wrong.status, 'Error');
+		assert.match(wrong.message, /Key not accepted.*Environment matches/);
+		const creditorKey = emulator.state.creditors.get('c_00001')!.apiKey;
+		const forbidden = await test(WRONG_KEY_CREDENTIAL.id, creditorKey);
+		assert.equal(forbidden.status, 'Error');
+		assert.match(forbidden.message, /partner-level key.*register this n8n's IP address/);
+	});
+}
+
 async function editorScreenshot(n8n: N8nInstance) {
 	const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((file) => fs.existsSync(file));
 	await check('the editor shows the Cash-In Partner node with its parameters and credential', async () => {
@@ -218,6 +240,7 @@ async function main() {
 		try {
 			await setUpOwner(n8n);
 			await triggerTestStep(n8n, emulator);
+			await credentialTestButton(n8n, emulator);
 			if (process.env.E2E_SKIP_EDITOR !== '1') await editorScreenshot(n8n);
 		} finally {
 			await stopN8nServer(server);

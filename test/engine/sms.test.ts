@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { PHONE_SPELLINGS } from '../fixtures/phoneSpellings';
 import { errorMatrix } from '../harness/errorMatrix';
 import { jsonOf, pairingOf, run, useEmulator, visibleText } from '../harness/fixtures';
 
@@ -49,20 +50,7 @@ describe('SMS → Send', () => {
 	});
 
 	test('normalises common phone spellings to E.164', async () => {
-		const spellings: Array<[string, string]> = [
-			['040 123 4567', '+358401234567'],
-			['0401234567', '+358401234567'],
-			['040-123 4567', '+358401234567'],
-			['(040) 123 4567', '+358401234567'],
-			['+358 40 123 4567', '+358401234567'],
-			['+358 (0)40 123 4567', '+358401234567'],
-			['+358 040 123 4567', '+358401234567'],
-			['00358 40 123 4567', '+358401234567'],
-			['358401234567', '+358401234567'],
-			['050.765.4321', '+358507654321'],
-			['+46 70 123 45 67', '+46701234567'],
-			['\u00a0044 987 6543\u00a0', '+358449876543'],
-		];
+		const spellings = PHONE_SPELLINGS;
 		const result = await run(emulator(), {
 			parameters: { ...send('={{ $json.phone }}', 'Hei'), options: { parallelRequests: 1 } },
 			items: spellings.map(([phone]) => ({ phone })),

@@ -2,6 +2,7 @@ import { businessIdCheckDigit, normaliseBusinessId, normaliseVatNumber } from '.
 import { normaliseBic, normaliseIban } from '../../nodes/CashInPartner/validation/iban';
 import { normalisePhone } from '../../nodes/CashInPartner/validation/phone';
 import { segmentSms } from '../../nodes/CashInPartner/validation/smsSegments';
+import { PHONE_SPELLINGS } from '../fixtures/phoneSpellings';
 
 const ok = (value: string) => ({ ok: true, value });
 
@@ -55,20 +56,7 @@ describe('IBAN and BIC', () => {
 });
 
 describe('phone numbers to E.164', () => {
-	test.each([
-		['040 123 4567', '+358401234567'],
-		['0401234567', '+358401234567'],
-		['040-123 4567', '+358401234567'],
-		['(040) 123 4567', '+358401234567'],
-		['+358 40 123 4567', '+358401234567'],
-		['+358 (0)40 123 4567', '+358401234567'],
-		['+358 040 123 4567', '+358401234567'],
-		['00358 40 123 4567', '+358401234567'],
-		['358401234567', '+358401234567'],
-		['+46 70 123 45 67', '+46701234567'],
-		['09 123 4567', '+35891234567'],
-		['040.123.4567', '+358401234567'],
-	])('%j → %s', (raw, e164) => expect(normalisePhone(raw)).toEqual(ok(e164)));
+	test.each(PHONE_SPELLINGS)('%j → %s', (raw, e164) => expect(normalisePhone(raw)).toEqual(ok(e164)));
 
 	test.each(['', 'abc', '+0401234567', '12', '+3584012345678901234', '040 123 45x7'])('refuses %j', (raw) => {
 		expect(normalisePhone(raw).ok).toBe(false);

@@ -94,7 +94,7 @@ function explainStatus(status: number, body: ReturnType<typeof readErrorBody>, c
 		case 404:
 			return {
 				message: `Cash-In has nothing for ${subject}`,
-				description: `Check ${subject}: it is not known in the ${call.environmentLabel} environment. ` + (apiMessage ? `Cash-In said: ${apiMessage}` : ''),
+				description: `Check ${subject}: it is not known in the ${call.environmentLabel} environment.${apiMessage ? ` Cash-In said: ${apiMessage}` : ''}`,
 			};
 		case 429:
 			return {

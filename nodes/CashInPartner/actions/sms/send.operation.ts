@@ -53,7 +53,7 @@ const properties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'Each item sends one SMS. If Cash-In may have received a message but did not confirm it (a timeout or server error), the node reports it and does not send it again, so no debtor gets a message twice.',
+			'Each item sends one SMS. If Cash-In may have received a message but did not confirm it (a timeout or server error), the node reports it and does not send it again, so no debtor gets a message twice. Keep "Retry On Fail" in this node\'s Settings off: it would send such messages again.',
 		name: 'sendNotice',
 		type: 'notice',
 		default: '',

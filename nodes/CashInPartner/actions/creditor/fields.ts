@@ -5,7 +5,7 @@
 import { type IExecuteFunctions, type INodeProperties, NodeOperationError } from 'n8n-workflow';
 
 import { CONTACT_ROLES, PRIMARY_CONTACT_ROLE, SERVICE_TYPES } from '../../contract/endpoints';
-import { BANK_ACCOUNT_FIELDS, CONTACT_FIELDS, CREDITOR_FIELDS, type CreditorForm, SERVICE_FIELDS } from '../../contract/fields';
+import { BANK_ACCOUNT_FIELDS, buildCreditorBody, CONTACT_FIELDS, CREDITOR_FIELDS, type CreditorForm, SERVICE_FIELDS } from '../../contract/fields';
 
 const F = CREDITOR_FIELDS;
 
@@ -101,11 +101,21 @@ export const inputModeParameter: INodeProperties = {
 	default: 'fields',
 };
 
+/** A starting point for JSON mode, in the API's layout, built from the contract so it never goes stale. */
+const EXAMPLE_JSON_BODY = JSON.stringify(
+	buildCreditorBody({
+		fields: { serviceType: 'LIFECYCLE', name: 'Esimerkki Oy', businessId: '1234567-1', country: 'FI' },
+		contacts: [{ role: PRIMARY_CONTACT_ROLE, name: 'Maija Meikäläinen', email: 'maija@esimerkki.fi' }],
+	}),
+	null,
+	2,
+);
+
 export const jsonBodyParameter = (description: string): INodeProperties => ({
 	displayName: 'JSON',
 	name: 'jsonBody',
 	type: 'json',
-	default: '{\n  "service": { "type": "LIFECYCLE" },\n  "creditor": { "name": "", "businessCode": "", "countryCode": "FI" },\n  "contacts": [{ "role": "PRIMARY", "name": "" }]\n}',
+	default: EXAMPLE_JSON_BODY,
 	required: true,
 	description,
 	displayOptions: { show: { inputMode: ['json'] } },

@@ -7,7 +7,7 @@ import {
 	updateDisplayOptions,
 } from 'n8n-workflow';
 
-import { DELIVERIES_DEFAULT_WINDOW_DAYS, DELIVERY_STATUSES } from '../../contract/endpoints';
+import { DELIVERIES_DEFAULT_WINDOW_DAYS, DELIVERY_STATUSES, FAILED_DELIVERY_STATUS } from '../../contract/endpoints';
 import type { Delivery } from '../../contract/schemas';
 import type { CashInClient } from '../../transport';
 import { type DeliveryFilters, deliveryPages } from '../../transport/deliveries';
@@ -60,7 +60,7 @@ const properties: INodeProperties[] = [
 				name: 'status',
 				type: 'options',
 				options: DELIVERY_STATUSES.map(({ name, value }) => ({ name, value })),
-				default: 'FAILED',
+				default: FAILED_DELIVERY_STATUS,
 				description: 'Only deliveries with this status',
 			},
 		],

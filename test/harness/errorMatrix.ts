@@ -136,8 +136,14 @@ export function errorMatrix(getEmulator: () => Emulator, op: OperationUnderTest)
 
 		test('a refused connection is retried (nothing was sent), then reported', async () => {
 			const emulator = getEmulator();
+			// Nothing reaches the emulator, so the retries show in the time taken: each back-off is at least half its step.
+			const { maxAttempts, baseDelayMs, maxDelayMs } = DEFAULT_RETRY_POLICY;
+			const minimumWait = Array.from({ length: maxAttempts - 1 }, (_, n) => Math.min(maxDelayMs, baseDelayMs * 2 ** n) / 2).reduce((a, b) => a + b, 0);
+			const started = Date.now();
 			const result = await run(emulator, { parameters: params(), credential: { sandboxBaseUrl: 'http://127.0.0.1:9/v2' } });
 			expect(result.error?.message).toBe('Could not connect to Cash-In at http://127.0.0.1:9/v2');
+			expect(Date.now() - started).toBeGreaterThanOrEqual(minimumWait);
+			expect(emulator.requests).toHaveLength(0);
 		}, 20_000);
 
 		test('continue-on-fail (regular output): the failing item becomes an error item, the others succeed, pairing kept', async () => {

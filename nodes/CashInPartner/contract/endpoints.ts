@@ -113,8 +113,5 @@ export const SMS_REFERENCE_MAX_LENGTH = 64;
 export const RETRY_AFTER_HEADER = 'retry-after';
 
 type Values<T extends ReadonlyArray<{ value: string }>> = T[number]['value'];
-export type ServiceType = Values<typeof SERVICE_TYPES>;
-export type ContactRole = Values<typeof CONTACT_ROLES>;
-export type DeliveryStatus = Values<typeof DELIVERY_STATUSES>;
 export const valuesOf = <T extends ReadonlyArray<{ value: string }>>(options: T) =>
 	options.map((option) => option.value) as [Values<T>, ...Array<Values<T>>];

@@ -227,8 +227,6 @@ export type SendSmsBody = z.infer<ReturnType<typeof sendSmsBodySchema>>;
 
 const environment = z.enum(API_ENVIRONMENTS);
 
-export const validateKeyResponseSchema = z.object({ isValid: z.boolean(), message: z.string().optional() }).passthrough();
-
 export const creditorCredentialsSchema = z
 	.object({
 		creditorId: z.string(),
@@ -319,5 +317,4 @@ export const errorBodySchema = z
 	.passthrough();
 
 export type Delivery = z.infer<typeof deliverySchema>;
-export type DeliveriesPage = z.infer<typeof deliveriesPageSchema>;
 export type ErrorBody = z.infer<typeof errorBodySchema>;

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { ensureN8n, node24Env, type N8nRuntime } from './runtime';
+import { ensureN8n, type N8nRuntime, nodeEnv } from './runtime';
 
 export const PACKAGE_NAME = 'n8n-nodes-cash-in-partner';
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -57,14 +57,14 @@ export function installPackedPackage(userFolder: string): string {
 
 /** A fresh n8n home with the package installed; nothing outside `home` is written. */
 export async function prepareN8n(options: { home?: string; port?: number } = {}): Promise<N8nInstance> {
-	const runtime = ensureN8n();
+	const runtime = await ensureN8n();
 	const home = options.home ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cash-in-n8n-'));
 	const userFolder = path.join(home, 'user');
 	const tmp = path.join(home, 'tmp');
 	fs.mkdirSync(userFolder, { recursive: true });
 	fs.mkdirSync(tmp, { recursive: true });
 	const port = options.port ?? (await freePort());
-	const env = node24Env({
+	const env = nodeEnv(runtime.nodeHome, {
 		N8N_USER_FOLDER: userFolder,
 		N8N_ENCRYPTION_KEY: 'cash-in-partner-local-n8n',
 		N8N_PORT: String(port),

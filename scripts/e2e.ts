@@ -19,28 +19,19 @@ import {
 	PACKAGE_NAME,
 	prepareN8n,
 	restSession,
+	runViaRest,
 	type RunJson,
 	setUpOwner,
 	startN8nServer,
 	stopN8nServer,
 } from './lib/n8n';
+import { createChecks } from './lib/checks';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const ARTIFACTS = path.join(ROOT, '.e2e-artifacts');
 const examples = (file: string) => JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8'));
 
-const results: Array<{ name: string; error?: unknown }> = [];
-async function check(name: string, body: () => unknown | Promise<unknown>) {
-	const started = Date.now();
-	try {
-		await body();
-		results.push({ name });
-		console.log(`  ✔ ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-	} catch (error) {
-		results.push({ name, error });
-		console.log(`  ✘ ${name}\n      ${String((error as Error)?.stack ?? error).split('\n').slice(0, 6).join('\n      ')}`);
-	}
-}
+const { check, failed, summary } = createChecks();
 
 type NodeRun = RunJson['data']['resultData']['runData'][string][number];
 const nodeRun = (run: RunJson | undefined, node: string): NodeRun => {
@@ -138,19 +129,11 @@ async function triggerTestStep(n8n: N8nInstance, emulator: Emulator) {
 	await check('Cash-In Partner Trigger: the Test step shows recent failed deliveries (REST manual run)', async () => {
 		const rest = await restSession(n8n);
 		const trigger = 'Failed deliveries (7:00 daily)';
-		const started = (await rest('POST', '/rest/workflows/CashInFailedDelivery/run', {
+		const { status, run } = await runViaRest(n8n, rest, 'CashInFailedDelivery', {
 			triggerToStartFrom: { name: trigger },
 			destinationNode: { nodeName: 'Compose message', mode: 'inclusive' },
-		})) as { executionId: string };
-		let execution: { status: string; data: string } | undefined;
-		for (let i = 0; i < 60 && !['success', 'error', 'crashed'].includes(execution?.status ?? ''); i++) {
-			await new Promise((resolve) => setTimeout(resolve, 500));
-			execution = (await rest('GET', `/rest/executions/${started.executionId}`)) as typeof execution;
-		}
-		assert.equal(execution?.status, 'success');
-		// Execution data is stored in n8n's "flatted" form; read it with n8n's own copy of flatted.
-		const { parse } = require(require.resolve('flatted', { paths: [path.join(n8n.runtime.dir, 'node_modules', 'n8n')] }));
-		const run = { data: parse(execution!.data) } as RunJson;
+		});
+		assert.equal(status, 'success');
 		const events = outputOf(run, trigger);
 		assert.ok(events.length > 0 && events.length <= 10);
 		assert.ok(events.every((item) => item.json.event === 'deliveryFailed' && item.json.status === 'FAILED'));
@@ -251,10 +234,9 @@ async function main() {
 		if (process.env.E2E_KEEP === '1') console.log(`kept ${n8n.home}`);
 		else fs.rmSync(n8n.home, { recursive: true, force: true });
 	}
-	const failed = results.filter((r) => r.error).length;
 	console.log(`\nn8n ${n8n.runtime.version}, ${((Date.now() - started) / 1000).toFixed(0)} s`);
-	console.log(`${results.length - failed} passed, ${failed} failed`);
-	process.exit(failed ? 1 : 0);
+	console.log(summary());
+	process.exit(failed() ? 1 : 0);
 }
 
 main().catch((error) => {

@@ -56,7 +56,7 @@ export function installPackedPackage(userFolder: string): string {
 }
 
 /** A fresh n8n home with the package installed; nothing outside `home` is written. */
-export async function prepareN8n(options: { home?: string; port?: number } = {}): Promise<N8nInstance> {
+export async function prepareN8n(options: { home?: string; port?: number; installPackage?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<N8nInstance> {
 	const runtime = await ensureN8n();
 	const home = options.home ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cash-in-n8n-'));
 	const userFolder = path.join(home, 'user');
@@ -81,8 +81,9 @@ export async function prepareN8n(options: { home?: string; port?: number } = {})
 		N8N_SECURE_COOKIE: 'false',
 		N8N_LOG_LEVEL: 'info',
 		TMPDIR: tmp,
+		...options.env,
 	});
-	installPackedPackage(userFolder);
+	if (options.installPackage !== false) installPackedPackage(userFolder);
 	return { runtime, home, userFolder, port, env };
 }
 
@@ -203,4 +204,32 @@ export async function restSession(instance: N8nInstance) {
 		if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${await response.text()}`);
 		return ((await response.json()) as { data: unknown }).data;
 	};
+}
+
+/**
+ * Runs a saved workflow in the running server, as the editor's "Execute workflow" / "Test step" does,
+ * and returns its run data once it has finished.
+ */
+export async function runViaRest(
+	instance: N8nInstance,
+	rest: Awaited<ReturnType<typeof restSession>>,
+	workflowId: string,
+	body: { triggerToStartFrom: { name: string }; destinationNode?: { nodeName: string; mode: 'inclusive' } },
+	timeoutMs = 60_000,
+): Promise<{ status: string; run: RunJson }> {
+	const started = (await rest('POST', `/rest/workflows/${workflowId}/run`, body)) as { executionId: string };
+	const deadline = Date.now() + timeoutMs;
+	let execution: { status: string; data: string } | undefined;
+	while (!['success', 'error', 'crashed'].includes(execution?.status ?? '')) {
+		if (Date.now() > deadline) throw new Error(`execution ${started.executionId} did not finish within ${timeoutMs / 1000} s (status ${execution?.status})`);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		execution = (await rest('GET', `/rest/executions/${started.executionId}`)) as typeof execution;
+	}
+	return { status: execution!.status, run: { data: parseFlatted(instance, execution!.data) } as RunJson };
+}
+
+/** Execution data is stored in n8n's "flatted" form; read it with n8n's own copy of flatted. */
+export function parseFlatted(instance: N8nInstance, data: string): RunJson['data'] {
+	const { parse } = require(require.resolve('flatted', { paths: [path.join(instance.runtime.dir, 'node_modules', 'n8n')] }));
+	return parse(data);
 }

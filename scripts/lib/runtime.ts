@@ -61,7 +61,7 @@ const npmCommand = process.platform === 'win32' ? 'npm.cmd' : 'npm';
  * Installs into `dir` unless a previous install completed and still passes `verify`. A failed install or a
  * failed check removes the folder: nothing half-installed stays behind to be mistaken for a cache.
  */
-async function installOnce(dir: string, describe: string, install: (target: string) => Promise<void>, verify: (target: string) => Promise<void>) {
+export async function installOnce(dir: string, describe: string, install: (target: string) => Promise<void>, verify: (target: string) => Promise<void>) {
 	const marker = path.join(dir, '.install-complete');
 	if (fs.existsSync(marker)) {
 		try {
@@ -170,6 +170,30 @@ export async function ensureN8n(): Promise<N8nRuntime> {
 		(target) => verifyN8n(target, nodeHome),
 	);
 	return { n8nBin: path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'), nodeBin: path.join(nodeHome, 'bin', 'node'), nodeHome, dir, version: N8N_VERSION };
+}
+
+export const VERDACCIO_VERSION = '6.10.4';
+
+/**
+ * Verdaccio, a real npm registry, for the installer e2e tier. It lives in the cache rather than in
+ * devDependencies because it installs only with an `overrides` entry (the registry reachable here lacks
+ * the `node-fetch@cjs` tag it asks for), and `overrides` in our package.json would fail n8n's community
+ * package scan. It runs on the Node 24 above (it needs Node >= 22).
+ */
+export async function ensureVerdaccio(): Promise<{ bin: string; nodeBin: string }> {
+	const nodeHome = await ensureNode24();
+	const dir = await installOnce(
+		path.join(cacheRoot(), `verdaccio-${VERDACCIO_VERSION}`),
+		`Installing the verdaccio ${VERDACCIO_VERSION} npm registry (first time only, ~30 s)…`,
+		async (target) => {
+			fs.writeFileSync(path.join(target, 'package.json'), JSON.stringify({ name: 'verdaccio-runtime', private: true, overrides: { 'node-fetch': '2.7.0' } }));
+			await runStep(`npm install verdaccio@${VERDACCIO_VERSION}`, npmCommand, ['install', '--prefix', target, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', `verdaccio@${VERDACCIO_VERSION}`], npm(target));
+		},
+		async (target) => {
+			await runStep('verdaccio --version', path.join(nodeHome, 'bin', 'node'), [path.join(target, 'node_modules', 'verdaccio', 'bin', 'verdaccio'), '--version'], { cwd: target });
+		},
+	);
+	return { bin: path.join(dir, 'node_modules', 'verdaccio', 'bin', 'verdaccio'), nodeBin: path.join(nodeHome, 'bin', 'node') };
 }
 
 if (require.main === module) {

@@ -39,6 +39,19 @@ export interface EmulatorOptions {
 	recordRequests?: boolean;
 }
 
+/**
+ * Ways the real API may differ from the contract, for the contract probe's tests: the emulator then answers
+ * as such an API would. `path` is a dot path in the response body, `[]` for every element of a list.
+ */
+export type Drift =
+	| { kind: 'renameField'; endpoint: EndpointName; path: string; to: string }
+	| { kind: 'pathGone'; endpoint: EndpointName }
+	| { kind: 'enumValue'; endpoint: EndpointName; path: string; value: string }
+	/** Pages hold at most `value` deliveries, whatever page size was asked for (no error). */
+	| { kind: 'maxPageSize'; value: number }
+	/** Error bodies as `{ error: { code, detail } }` instead of `{ message, code, errors }`. */
+	| { kind: 'errorShape' };
+
 export type AuthKind = 'partner' | 'creditor' | 'invalid' | 'missing';
 
 export interface RecordedRequest {
@@ -75,6 +88,7 @@ export class Emulator {
 	readonly state: EmulatorState;
 	readonly faults = new FaultInjector();
 	readonly requests: RecordedRequest[] = [];
+	readonly drifts: Drift[] = [];
 	partnerKey: string;
 	latencyMs: number;
 	maxInFlight: number;
@@ -158,8 +172,9 @@ export class Emulator {
 		const fault = this.faults.take({ endpoint: route?.name, method, path, query: record.query, rawBody });
 		record.fault = fault?.kind;
 		const send = (reply: Reply) => {
-			record.status = reply.status;
-			respond(res, reply);
+			const drifted = this.drifted(route?.name, reply);
+			record.status = drifted.status;
+			respond(res, drifted);
 		};
 
 		if (fault?.kind === 'latency') await delay(fault.ms);
@@ -182,6 +197,29 @@ export class Emulator {
 		} finally {
 			this.inFlight--;
 		}
+	}
+
+	private drifted(endpoint: EndpointName | undefined, reply: Reply): Reply {
+		if (!this.drifts.length) return reply;
+		if (this.drifts.some((d) => d.kind === 'pathGone' && d.endpoint === endpoint)) return json(404, { message: 'Not found' });
+		let body = reply.body;
+		for (const drift of this.drifts) {
+			if (drift.kind === 'errorShape' && reply.status >= 400 && body && typeof body === 'object') {
+				const { message, code } = body as { message?: string; code?: string };
+				body = { error: { code: code ?? 'ERROR', detail: message } };
+			}
+			if ((drift.kind === 'renameField' || drift.kind === 'enumValue') && drift.endpoint === endpoint && reply.status < 300) {
+				body = structuredClone(body);
+				editAtPath(body, drift.path.split('.'), (holder, key) => {
+					if (!(key in holder)) return;
+					if (drift.kind === 'renameField') {
+						holder[drift.to] = holder[key];
+						delete holder[key];
+					} else holder[key] = drift.value;
+				});
+			}
+		}
+		return { ...reply, body };
 	}
 
 	private authKind(header: string | string[] | undefined): AuthKind {
@@ -290,10 +328,12 @@ export class Emulator {
 		if (!all && !this.state.creditors.has(sellerId)) return json(404, { message: `Seller ${sellerId} not found`, code: 'NOT_FOUND' });
 		const q = (name: keyof typeof DELIVERY_QUERY) => query.get(DELIVERY_QUERY[name]) ?? undefined;
 		const page = Number(q('page') ?? 1);
-		const pageSize = Number(q('pageSize') ?? 100);
+		const pageCap = this.drifts.find((d): d is Extract<Drift, { kind: 'maxPageSize' }> => d.kind === 'maxPageSize')?.value;
+		const asked = Number(q('pageSize') ?? 100);
+		const pageSize = pageCap ? Math.min(asked, pageCap) : asked;
 		const errors: Array<{ path: string[]; message: string }> = [];
 		if (!Number.isInteger(page) || page < 1) errors.push({ path: [DELIVERY_QUERY.page], message: 'must be a whole number from 1' });
-		if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > DELIVERIES_MAX_PAGE_SIZE) {
+		if (!Number.isInteger(asked) || asked < 1 || asked > DELIVERIES_MAX_PAGE_SIZE) {
 			errors.push({ path: [DELIVERY_QUERY.pageSize], message: `must be 1 to ${DELIVERIES_MAX_PAGE_SIZE}` });
 		}
 		for (const name of ['fromDate', 'toDate'] as const) {
@@ -363,6 +403,14 @@ export class Emulator {
 			}
 			return respond(res, json(200, { creditorIds }));
 		}
+		if (what === '/drift' && method === 'POST') {
+			this.drifts.push(body as Drift);
+			return respond(res, json(204, undefined));
+		}
+		if (what === '/drift' && method === 'DELETE') {
+			this.drifts.length = 0;
+			return respond(res, json(204, undefined));
+		}
 		if (what === '/state' && method === 'GET') {
 			return respond(res, json(200, { creditors: this.state.creditors.size, sms: this.state.sms.map((s) => ({ reference: s.body.reference ?? null, recipient: s.body.recipient })) }));
 		}
@@ -393,6 +441,22 @@ function findRoute(method: string, path: string): { name: EndpointName; params: 
 }
 
 const pathIsKnown = (path: string) => routes.some(([, endpoint]) => matchPath(endpoint, path) !== undefined);
+
+/** Calls `edit(holder, key)` for the last key of `path` in every object it reaches (`[]` walks a list). */
+function editAtPath(value: unknown, path: string[], edit: (holder: Record<string, unknown>, key: string) => void): void {
+	const [head, ...rest] = path;
+	if (value === null || typeof value !== 'object') return;
+	const isList = head.endsWith('[]');
+	const key = isList ? head.slice(0, -2) : head;
+	const holder = value as Record<string, unknown>;
+	if (!rest.length && !isList) return edit(holder, key);
+	const next = holder[key];
+	if (isList && Array.isArray(next)) {
+		for (const element of next) {
+			if (rest.length) editAtPath(element, rest, edit);
+		}
+	} else if (!isList) editAtPath(next, rest, edit);
+}
 
 function readBody(req: IncomingMessage): Promise<string> {
 	return new Promise((resolve, reject) => {

@@ -51,8 +51,17 @@ describe('Agreement → Get Many', () => {
 		const creditor = creditorWithAgreements(1);
 		emulator().addFault({ endpoint: 'getCreditorAgreements', fault: { kind: 'status', status: 200, body: { creditorId: creditor.creditorId, items: [] } } });
 		const result = await run(emulator(), { parameters: getAgreements(creditor.creditorId) });
-		expect(result.error?.message).toBe('Cash-In answered, but the answer could not be read');
-		expect((result.error as { description?: string }).description).toMatch(/Expected a list of agreements \(agreements: Required\)/);
+		expect(result.error?.message).toBe('Cash-In\'s answer is not in the form this node expects: the field "agreements" is missing');
+		const description = (result.error as { description?: string }).description;
+		expect(description).toContain('Cash-In accepted the request (GET /partner/creditors/{creditorId}/agreements) but its answer is not a list of agreements: the field "agreements" is missing. The Cash-In API may have changed.');
+		expect(description).toContain('https://github.com/n8n-nodes-cash-in-partner/n8n-nodes-cash-in-partner/issues');
+	});
+
+	test('a field of another type is named with both types', async () => {
+		const creditor = creditorWithAgreements(1);
+		emulator().addFault({ endpoint: 'getCreditorAgreements', fault: { kind: 'status', status: 200, body: { creditorId: creditor.creditorId, agreements: 'none' } } });
+		const result = await run(emulator(), { parameters: getAgreements(creditor.creditorId) });
+		expect(result.error?.message).toBe('Cash-In\'s answer is not in the form this node expects: the field "agreements" is a string where the node expects an array');
 	});
 });
 

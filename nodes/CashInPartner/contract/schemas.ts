@@ -24,6 +24,7 @@ import {
 	SMS_SENDER_MAX_LENGTH,
 	valuesOf,
 } from './endpoints';
+import { BANK_ACCOUNT_FIELDS, CONTACT_FIELDS, CREDITOR_FIELDS, type FieldSpec, SERVICE_FIELDS } from './fields';
 
 export type SchemaMode = 'input' | 'wire';
 
@@ -246,8 +247,24 @@ export const createCreditorResponseSchema = z
 	})
 	.passthrough();
 
+/**
+ * A section of a stored creditor as the API returns it: the same wire names as the request body, but any
+ * string, as stored (the formats are checked when the node sends, not when it reads back).
+ */
+const storedSection = (fields: Record<string, FieldSpec>) =>
+	z.object(Object.fromEntries(Object.values(fields).map((field) => [field.wire, z.string().nullish()]))).passthrough();
+
+/** PUT /partner/creditors/{id} answer: the creditor as stored after the update. [assumed] */
 export const storedCreditorSchema = z
-	.object({ creditorId: z.string(), customerCode: z.string().optional(), updatedAt: z.string().optional() })
+	.object({
+		creditorId: z.string(),
+		customerCode: z.string().optional(),
+		service: storedSection(SERVICE_FIELDS).optional(),
+		creditor: storedSection(CREDITOR_FIELDS).optional(),
+		contacts: z.array(storedSection(CONTACT_FIELDS)).optional(),
+		bankAccounts: z.array(storedSection(BANK_ACCOUNT_FIELDS)).optional(),
+		updatedAt: z.string().optional(),
+	})
 	.passthrough();
 
 export const agreementSchema = z

@@ -180,6 +180,58 @@ export function networkError(node: INode, failure: NetworkFailure, timeoutMs: nu
 	return finish(node, parts, call, undefined, mayHaveActed, { failure });
 }
 
+/** Where users report an API that no longer matches this package. */
+export const REPORT_URL = 'https://github.com/n8n-nodes-cash-in-partner/n8n-nodes-cash-in-partner/issues';
+
+/** The first way a response differs from the contract, in words: which field, and what is wrong with it. */
+export interface ContractDifference {
+	field: string;
+	code: string;
+	received?: string;
+	expected?: string;
+	message: string;
+}
+
+const withArticle = (noun?: string) => (noun ? `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}` : 'another kind of value');
+
+function describeDifference(difference: ContractDifference): string {
+	const field = difference.field ? `the field "${difference.field}"` : 'the answer';
+	if (difference.code === 'invalid_type' && difference.received === 'undefined') return `${field} is missing`;
+	if (difference.code === 'invalid_type') return `${field} is ${difference.received === 'null' ? 'empty (null)' : withArticle(difference.received)} where the node expects ${withArticle(difference.expected)}`;
+	if (difference.code === 'invalid_enum_value' || difference.code === 'invalid_union') return `${field} has a value the node does not know`;
+	return `${field}: ${difference.message}`;
+}
+
+/**
+ * Cash-In answered with success, but not in the form the contract describes: most likely the API changed.
+ * Says so in plain words, names the field, and tells the user what to report (field names only: no key,
+ * no personal data).
+ */
+export function contractMismatchError(
+	node: INode,
+	request: string,
+	what: string,
+	difference: ContractDifference,
+	call: CallContext,
+	mayHaveActed: boolean,
+): NodeApiError {
+	const problem = describeDifference(difference);
+	return finish(
+		node,
+		{
+			message: `Cash-In's answer is not in the form this node expects: ${problem}`,
+			description:
+				`Cash-In accepted the request (${request}) but its answer is not ${what}: ${problem}. The Cash-In API ` +
+				`may have changed. Please report it at ${REPORT_URL} with this message (it holds field names only, no key ` +
+				'or personal data). Partners with a sandbox key can run the package\'s contract probe (npm run probe) to list every difference at once.',
+		},
+		call,
+		undefined,
+		mayHaveActed,
+		{},
+	);
+}
+
 export function unreadableResponseError(node: INode, what: string, call: CallContext, mayHaveActed: boolean): NodeApiError {
 	return finish(
 		node,

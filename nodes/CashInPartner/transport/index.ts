@@ -14,7 +14,7 @@ import {
 import type { ZodType, ZodTypeDef } from 'zod';
 
 import { type Endpoint, pathOf, RETRY_AFTER_HEADER } from '../contract/endpoints';
-import { type CallContext, httpStatusError, type NetworkFailure, networkError, unreadableResponseError } from './errors';
+import { type CallContext, contractMismatchError, httpStatusError, type NetworkFailure, networkError, unreadableResponseError } from './errors';
 import { RequestGate } from './gate';
 import { DEFAULT_RETRY_POLICY, decideRetry, type Outcome, parseRetryAfter, type RetryPolicy, serverMayHaveActed } from './retry';
 import { type ApiSettings, apiSettingsOf, CREDENTIAL_TYPE } from './settings';
@@ -149,7 +149,20 @@ export function createClient(ctx: RequestContext, options: ClientOptions = {}): 
 				const checked = spec.response.safeParse(result.body);
 				if (checked.success) return checked.data;
 				const issue = checked.error.issues[0];
-				throw unreadableResponseError(ctx.getNode(), `${spec.responseLabel} (${issue.path.join('.') || 'body'}: ${issue.message})`, context, true);
+				throw contractMismatchError(
+					ctx.getNode(),
+					`${spec.endpoint.method} ${spec.endpoint.template}`,
+					spec.responseLabel,
+					{
+						field: issue.path.join('.'),
+						code: issue.code,
+						received: 'received' in issue ? String(issue.received) : undefined,
+						expected: 'expected' in issue ? String(issue.expected) : undefined,
+						message: issue.message,
+					},
+					context,
+					true,
+				);
 			}
 			const decision = decideRetry(policy, spec.endpoint.method, result.outcome, attemptNumber, waitedMs);
 			if (decision.retry) {

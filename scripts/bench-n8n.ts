@@ -76,12 +76,13 @@ function httpRequest(baseUrl: string, batchSize?: number): Record<string, unknow
 function configs(baseUrl: string): Config[] {
 	const list: Config[] = [
 		{ id: 'BenchCashInDefault', label: `Cash-In Partner, default (${DEFAULT_PARALLEL_REQUESTS} in parallel)`, node: cashIn() },
-		{ id: 'BenchCashIn8', label: 'Cash-In Partner, 8 in parallel', node: cashIn(8) },
-		{ id: 'BenchCashIn32', label: `Cash-In Partner, ${MAX_PARALLEL_REQUESTS} in parallel`, node: cashIn(MAX_PARALLEL_REQUESTS) },
+		...[8, 16, MAX_PARALLEL_REQUESTS]
+			.filter((parallel) => parallel !== DEFAULT_PARALLEL_REQUESTS)
+			.map((parallel) => ({ id: `BenchCashIn${parallel}`, label: `Cash-In Partner, ${parallel} in parallel`, node: cashIn(parallel) })),
 		{ id: 'BenchHttpAllAtOnce', label: 'HTTP Request node, all items at once', node: httpRequest(baseUrl) },
 		{ id: 'BenchHttpBatch8', label: 'HTTP Request node, batch size 8, interval 0', node: httpRequest(baseUrl, 8) },
 	];
-	return DEFAULT_PARALLEL_REQUESTS === 8 ? list.filter((c) => c.id !== 'BenchCashIn8') : list;
+	return list;
 }
 
 const MEASURED = 'Measured';
@@ -112,7 +113,7 @@ const COUNTER_PRELOAD = `
 const fs = require('fs');
 const path = require('path');
 const file = process.env.CASHIN_BENCH_COUNTER_FILE;
-const n8nDir = path.dirname(require.resolve('n8n/package.json', { paths: [process.env.CASHIN_BENCH_N8N_DIR] }));
+const n8nDir = path.join(process.env.CASHIN_BENCH_N8N_DIR, 'node_modules', 'n8n');
 const { Expression } = require(require.resolve('n8n-workflow', { paths: [n8nDir] }));
 const original = Expression.prototype.resolveSimpleParameterValue;
 let count = 0;
@@ -120,7 +121,10 @@ Expression.prototype.resolveSimpleParameterValue = function (value, ...rest) {
 	if (typeof value === 'string' && value.charAt(0) === '=') count++;
 	return original.call(this, value, ...rest);
 };
-setInterval(() => fs.writeFileSync(file, String(count)), 200).unref();
+// One file per process and thread: the task runner and n8n's worker threads load this preload too.
+// Written aside and renamed, so a reader never sees a half-written number.
+const own = file + "." + process.pid + "." + require('worker_threads').threadId;
+setInterval(() => { fs.writeFileSync(own + ".tmp", String(count)); fs.renameSync(own + ".tmp", own); }, 200).unref();
 `;
 
 function cpuMs(pid: number): number {
@@ -152,7 +156,7 @@ async function main() {
 	let n8n: N8nInstance | undefined;
 	let server: ChildProcess | undefined;
 	try {
-		n8n = await prepareN8n({ env: { N8N_LOG_LEVEL: 'warn', CASHIN_BENCH_COUNTER_FILE: counterFile, CASHIN_BENCH_N8N_DIR: '' } });
+		n8n = await prepareN8n({ env: { CASHIN_BENCH_COUNTER_FILE: counterFile, CASHIN_BENCH_N8N_DIR: '' } });
 		n8n.env.CASHIN_BENCH_N8N_DIR = n8n.runtime.dir;
 		n8n.env.NODE_OPTIONS = `--require ${preload}`;
 		const list = configs(emulator.baseUrl);
@@ -165,7 +169,9 @@ async function main() {
 		const sentSoFar = async () => ((await (await fetch(`${emulator.controlUrl}/state`)).json()) as { sms: unknown[] }).sms.length;
 		const expressions = async () => {
 			await delay(450);
-			return Number(fs.readFileSync(counterFile, 'utf8'));
+			const dir = path.dirname(counterFile);
+			const mine = fs.readdirSync(dir).filter((f) => f.startsWith(`${path.basename(counterFile)}.${pid}.`) && !f.endsWith('.tmp'));
+			return mine.reduce((sum, f) => sum + Number(fs.readFileSync(path.join(dir, f), 'utf8')), 0);
 		};
 
 		async function measure(id: string) {
@@ -183,6 +189,7 @@ async function main() {
 			for (const config of list) {
 				const off = await measure(`${config.id}Off`);
 				const on = await measure(config.id);
+				if (process.env.BENCH_DEBUG) console.log(config.id, { on: { cpu: on.cpu, expressions: on.expressions }, off: { cpu: off.cpu, expressions: off.expressions } });
 				const task = on.run.data.resultData.runData[MEASURED]?.[0] as { executionTime?: number } | undefined;
 				samples.get(config.id)!.push({
 					itemsPerSecond: (ITEMS / (task?.executionTime ?? Number.NaN)) * 1000,

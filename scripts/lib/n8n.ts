@@ -159,6 +159,9 @@ export async function startN8nServer(instance: N8nInstance, log: (line: string) 
 		child.stdout.on('data', onLine);
 		child.stderr.on('data', onLine);
 		child.once('exit', (code) => reject(new Error(`n8n exited early with code ${code}`)));
+	}).catch((error: unknown) => {
+		child.kill('SIGKILL'); // never leave a half-started n8n behind
+		throw error;
 	});
 	return child;
 }

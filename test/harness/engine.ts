@@ -41,19 +41,20 @@ export interface TestCredential {
 
 const credentialTypes: Record<string, ICredentialType> = { cashInPartnerApi: new CashInPartnerApi() };
 
-/** Resolves the credential class's own generic `authenticate` block, as n8n's CredentialsHelper does. */
+/** Applies the credential class's own `authenticate`, as n8n's CredentialsHelper does: a function is called, a generic block's expressions are resolved. */
 class TestCredentialsHelper extends ICredentialsHelper {
 	constructor(private readonly data: Record<string, ICredentialDataDecryptedObject>) {
 		super();
 	}
 
 	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, requestOptions: IHttpRequestOptions, workflow?: Workflow, node?: INode) {
-		const auth = credentialTypes[typeName]?.authenticate as IAuthenticateGeneric | undefined;
+		const auth = credentialTypes[typeName]?.authenticate;
+		if (typeof auth === 'function') return await auth(credentials, requestOptions);
 		if (!auth || !workflow || !node) return requestOptions;
 		const resolve = (value: string) =>
 			workflow.expression.getParameterValue(value, null, 0, 0, node.name, [], 'internal', { $credentials: credentials }) as string;
 		const headers = { ...(requestOptions.headers ?? {}) } as IDataObject;
-		for (const [name, value] of Object.entries(auth.properties.headers ?? {})) headers[name] = resolve(String(value));
+		for (const [name, value] of Object.entries((auth as IAuthenticateGeneric).properties.headers ?? {})) headers[name] = resolve(String(value));
 		return { ...requestOptions, headers };
 	}
 

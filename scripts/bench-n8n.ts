@@ -11,6 +11,7 @@
  *   - expressions evaluated per item: counted inside n8n by a preload that wraps n8n-workflow's
  *     `Expression.resolveSimpleParameterValue` (every `={{ … }}` n8n evaluates goes through it).
  * Rounds alternate the configurations, and the median round is kept. The last line is one JSON object.
+ * BENCH_ROUNDS=n sets the rounds (3); BENCH_CPU_PROF=1 also writes V8 CPU profiles of n8n.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -159,6 +160,12 @@ async function main() {
 		n8n = await prepareN8n({ env: { CASHIN_BENCH_COUNTER_FILE: counterFile, CASHIN_BENCH_N8N_DIR: '' } });
 		n8n.env.CASHIN_BENCH_N8N_DIR = n8n.runtime.dir;
 		n8n.env.NODE_OPTIONS = `--require ${preload}`;
+		// BENCH_CPU_PROF=1: V8 CPU profiles of n8n's processes into .bench-artifacts/ (open in Chrome DevTools).
+		const profiles = path.resolve(__dirname, '..', '..', '.bench-artifacts');
+		if (process.env.BENCH_CPU_PROF === '1') {
+			fs.mkdirSync(profiles, { recursive: true });
+			n8n.env.NODE_OPTIONS += ` --cpu-prof --cpu-prof-dir=${profiles}`;
+		}
 		const list = configs(emulator.baseUrl);
 		await importCredentials(n8n, [{ ...EMULATOR_CREDENTIAL, type: 'cashInPartnerApi', data: { apiKey: emulator.partnerKey, environment: 'sandbox', sandboxBaseUrl: emulator.baseUrl } }]);
 		await importWorkflows(n8n, [...list.map((c) => workflow(c.id, c.node)), ...list.map((c) => workflow(`${c.id}Off`, c.node, true))]);
@@ -232,7 +239,8 @@ async function main() {
 			}),
 		);
 	} finally {
-		if (server) await stopN8nServer(server);
+		// A profiled n8n writes its profile only when it exits by itself: give it time to.
+		if (server) await stopN8nServer(server, process.env.BENCH_CPU_PROF === '1' ? 120_000 : 10_000);
 		emulator.child.kill('SIGTERM');
 		if (n8n) fs.rmSync(n8n.home, { recursive: true, force: true });
 		fs.rmSync(path.dirname(counterFile), { recursive: true, force: true });

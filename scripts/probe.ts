@@ -37,7 +37,7 @@ export function formatReport(report: ProbeReport): string[] {
 	for (const check of report.checks) {
 		const status = check.status === undefined ? 'no answer' : `HTTP ${check.status}`;
 		const verdict = check.note && !check.findings.length ? check.note : check.findings.length ? `${check.findings.length} difference${check.findings.length > 1 ? 's' : ''}` : 'matches the contract';
-		lines.push(`${check.findings.length || check.note?.includes('key') ? '✘' : '✔'} ${check.check}  ${check.reachable ? 'reachable' : 'unreachable'}, ${status}, ${check.ms} ms: ${verdict}`);
+		lines.push(`${check.findings.length || check.keyRefused ? '✘' : '✔'} ${check.check}  ${check.reachable ? 'reachable' : 'unreachable'}, ${status}, ${check.ms} ms: ${verdict}`);
 		for (const finding of check.findings) {
 			lines.push(`    - ${finding.kind}${finding.path ? ` ${finding.path}` : ''}: ${finding.detail}`);
 			lines.push(`      change: ${finding.contractEntry}`);

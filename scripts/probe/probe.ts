@@ -46,8 +46,10 @@ export interface EndpointReport {
 	status?: number;
 	ms: number;
 	findings: ReportedFinding[];
-	/** Set when the check could not be judged (e.g. the key was refused). */
+	/** Set when the check could not be judged, or passed with a remark (e.g. paging not checked). */
 	note?: string;
+	/** The API refused the key (401/403): nothing about the contract can be said, and the probe fails. */
+	keyRefused?: boolean;
 }
 
 export interface ProbeReport {
@@ -131,6 +133,7 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
 		} else if (answer.status === 404 && !expected.includes(404)) {
 			report.findings.push({ kind: 'missing', path: '', detail: 'the path answers 404 Not Found: the API may use another path or method', contractEntry: entryOfPath });
 		} else if (answer.status === 401 || answer.status === 403) {
+			report.keyRefused = true;
 			report.note = answer.status === 401 ? 'the key was not accepted' : 'the key may not use this endpoint';
 		} else if (!expected.includes(answer.status)) {
 			report.findings.push({ kind: 'type', path: '', detail: `HTTP ${answer.status}, expected ${expected.join(' or ')}`, contractEntry: entryOfPath });
@@ -211,6 +214,6 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
 	}
 
 	function finish(): ProbeReport {
-		return { baseUrl: base, startedAt: new Date().toISOString(), checks, matches: checks.every((c) => c.findings.length === 0 && !c.note?.includes('key')) };
+		return { baseUrl: base, startedAt: new Date().toISOString(), checks, matches: checks.every((c) => c.findings.length === 0 && !c.keyRefused) };
 	}
 }

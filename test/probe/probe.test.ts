@@ -59,6 +59,12 @@ test('the emulator matches the contract: every check, read-only and --write', as
 	expect(emulator.requestsTo('sendSms')).toHaveLength(1);
 });
 
+test('a refused key stops the probe and fails it: nothing about the contract can be judged', async () => {
+	const report = await runProbe({ baseUrl: emulator.baseUrl, apiKey: 'pk_not_a_partner_key', creditorId: CREDITOR });
+	expect(report.checks.map((c) => [c.check, c.status, c.keyRefused, c.note])).toEqual([['GET /token/validate', 401, true, 'the key was not accepted']]);
+	expect(report.matches).toBe(false);
+});
+
 test('read-only by default: nothing is updated or sent', async () => {
 	await probe(false);
 	expect(emulator.requests.filter((r) => r.method !== 'GET')).toEqual([]);

@@ -68,6 +68,9 @@ export interface RecordedRequest {
 	fault?: Fault['kind'];
 	/** Whether the emulator carried the request out (created, updated, sent). */
 	acted: boolean;
+	/** When it arrived and when it was answered (ms since the epoch), for throughput against a limit. */
+	receivedAt: number;
+	answeredAt?: number;
 }
 
 const BASE_PATH = new URL(PRODUCTION_BASE_URL).pathname;
@@ -94,6 +97,8 @@ export class Emulator {
 	maxInFlight: number;
 	retryAfter: string;
 	private inFlight = 0;
+	/** The most requests held at once since the start or the last config change. */
+	peakInFlight = 0;
 	private server: Server | undefined;
 	private readonly sockets = new Set<Socket>();
 	private origin = '';
@@ -164,6 +169,7 @@ export class Emulator {
 			rawBody,
 			auth: this.authKind(req.headers[API_KEY_HEADER.toLowerCase()]),
 			acted: false,
+			receivedAt: Date.now(),
 		};
 		if (this.options.recordRequests !== false) this.requests.push(record);
 		const route = findRoute(method, path);
@@ -174,6 +180,7 @@ export class Emulator {
 		const send = (reply: Reply) => {
 			const drifted = this.drifted(route?.name, reply);
 			record.status = drifted.status;
+			record.answeredAt = Date.now();
 			respond(res, drifted);
 		};
 
@@ -186,6 +193,7 @@ export class Emulator {
 			return send({ status: 429, body: { message: 'Too many requests' }, headers: { 'Retry-After': this.retryAfter } });
 		}
 		this.inFlight++;
+		this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
 		try {
 			if (this.latencyMs > 0) await delay(this.latencyMs);
 			const reply = this.route(path, url.searchParams, rawBody, record);
@@ -387,6 +395,7 @@ export class Emulator {
 			if (body.latencyMs !== undefined) this.latencyMs = body.latencyMs;
 			if (body.maxInFlight !== undefined) this.maxInFlight = body.maxInFlight ?? Number.POSITIVE_INFINITY;
 			if (body.retryAfter !== undefined) this.retryAfter = String(body.retryAfter);
+			this.peakInFlight = this.inFlight;
 			return respond(res, json(204, undefined));
 		}
 		if (what === '/seed' && method === 'POST') {
@@ -403,6 +412,19 @@ export class Emulator {
 			}
 			return respond(res, json(200, { creditorIds }));
 		}
+		if (what === '/deliveries/status' && method === 'POST') {
+			const { sellerId, invoiceNumber, status, statusMessage } = body as { sellerId: string; invoiceNumber: string; status: string; statusMessage?: string };
+			try {
+				this.state.setDeliveryStatus(sellerId, invoiceNumber, status, statusMessage ?? null);
+			} catch (error) {
+				return respond(res, json(404, { message: (error as Error).message }));
+			}
+			return respond(res, json(204, undefined));
+		}
+		if (what === '/deliveries' && method === 'GET') {
+			const sellerId = url.searchParams.get('sellerId') ?? '';
+			return respond(res, json(200, (this.state.deliveries.get(sellerId) ?? []).map(({ invoiceNumber, status }) => ({ invoiceNumber, status }))));
+		}
 		if (what === '/drift' && method === 'POST') {
 			this.drifts.push(body as Drift);
 			return respond(res, json(204, undefined));
@@ -412,7 +434,7 @@ export class Emulator {
 			return respond(res, json(204, undefined));
 		}
 		if (what === '/state' && method === 'GET') {
-			return respond(res, json(200, { creditors: this.state.creditors.size, sms: this.state.sms.map((s) => ({ reference: s.body.reference ?? null, recipient: s.body.recipient })) }));
+			return respond(res, json(200, { creditors: this.state.creditors.size, peakInFlight: this.peakInFlight, sms: this.state.sms.map((s) => ({ reference: s.body.reference ?? null, recipient: s.body.recipient })) }));
 		}
 		if (what === '/state' && method === 'DELETE') {
 			this.state.sms.length = 0;

@@ -203,3 +203,35 @@ test('against an API holding 4 requests at once, 200 SMS at 32 in parallel: all 
 		emulator().retryAfter = '1';
 	}
 }, 60_000);
+
+test('20 executions sharing one partner limit of 10 (as on n8n queue-mode workers): none fails, every SMS sent once', async () => {
+	// Each execution has its own gate and learns nothing from the others: it is refused again and again
+	// while they hold the limit. 429s therefore do not use up its attempts; it waits them out.
+	emulator().maxInFlight = 10;
+	emulator().retryAfter = '0.3';
+	emulator().latencyMs = 20;
+	try {
+		const runs = await Promise.all(
+			Array.from({ length: 20 }, (_, e) =>
+				run(emulator(), {
+					parameters: { resource: 'sms', operation: 'send', recipient: '0401234567', message: 'Hei', additionalFields: { reference: '={{ $json.ref }}' } },
+					items: Array.from({ length: 25 }, (_, i) => ({ ref: `SHARED-${e}-${i}` })),
+				}),
+			),
+		);
+		for (const result of runs) {
+			expect(result.error).toBeUndefined();
+			expect(jsonOf(result).filter((item) => 'error' in item)).toEqual([]);
+			expect(jsonOf(result)).toHaveLength(25);
+		}
+		const sent = emulator().state.sms.filter((s) => s.body.reference?.startsWith('SHARED-'));
+		expect(sent).toHaveLength(500);
+		expect(new Set(sent.map((s) => s.body.reference)).size).toBe(500);
+		// The limit was really contended: more refusals than the executions have starting requests.
+		expect(emulator().requestsTo('sendSms').filter((r) => r.status === 429).length).toBeGreaterThan(40);
+	} finally {
+		emulator().maxInFlight = Number.POSITIVE_INFINITY;
+		emulator().latencyMs = 0;
+		emulator().retryAfter = '1';
+	}
+}, 120_000);

@@ -1,5 +1,5 @@
 import { RequestGate } from '../../nodes/CashInPartner/transport/gate';
-import { backoffDelay, DEFAULT_RETRY_POLICY, decideRetry, parseRetryAfter } from '../../nodes/CashInPartner/transport/retry';
+import { backoffDelay, DEFAULT_RETRY_POLICY, decideRetry, freshRetryState, parseRetryAfter, recordRetry, type RetryState } from '../../nodes/CashInPartner/transport/retry';
 import { readErrorBody, scrub } from '../../nodes/CashInPartner/transport/errors';
 
 const policy = DEFAULT_RETRY_POLICY;
@@ -19,16 +19,36 @@ describe('retry policy', () => {
 		['GET', { kind: 'status', status: 404 }, false],
 		['GET', { kind: 'status', status: 401 }, false],
 	] as const)('%s after %j → retry %s', (method, outcome, retry) => {
-		expect(decideRetry(policy, method, outcome, 1, 0).retry).toBe(retry);
+		expect(decideRetry(policy, method, outcome, freshRetryState()).retry).toBe(retry);
 	});
 
 	test('stops after the attempt budget and the wait budget', () => {
-		expect(decideRetry(policy, 'GET', { kind: 'status', status: 500 }, policy.maxAttempts, 0)).toEqual({ retry: false, reason: 'attempts' });
-		expect(decideRetry(policy, 'GET', { kind: 'status', status: 429, retryAfterMs: 120_000 }, 1, 0)).toEqual({ retry: false, reason: 'wait' });
+		const failedBefore: RetryState = { ...freshRetryState(), failures: policy.maxAttempts - 1 };
+		expect(decideRetry(policy, 'GET', { kind: 'status', status: 500 }, failedBefore)).toEqual({ retry: false, reason: 'attempts' });
+		const waitedBefore: RetryState = { ...freshRetryState(), waitedMs: policy.maxTotalWaitMs - 10 };
+		expect(decideRetry(policy, 'GET', { kind: 'status', status: 500 }, waitedBefore, () => 0)).toEqual({ retry: false, reason: 'wait' });
 	});
 
-	test('honours Retry-After over the back-off', () => {
-		expect(decideRetry(policy, 'GET', { kind: 'status', status: 429, retryAfterMs: 2500 }, 1, 0)).toEqual({ retry: true, delayMs: 2500 });
+	test('429s do not use up the attempts: a shared limit is waited out, up to the rate-limit wait budget', () => {
+		let state = { ...freshRetryState(), failures: policy.maxAttempts - 1 };
+		const refused = { kind: 'status', status: 429, retryAfterMs: 1000 } as const;
+		for (let i = 0; i < 50; i++) {
+			const decision = decideRetry(policy, 'POST', refused, state, () => 0);
+			expect(decision).toEqual({ retry: true, delayMs: 1000 });
+			state = recordRetry(state, refused, 1000);
+		}
+		expect(state).toEqual({ failures: policy.maxAttempts - 1, waitedMs: 0, rateLimited: 50, rateLimitWaitedMs: 50_000 });
+		const nearlyOut: RetryState = { ...state, rateLimitWaitedMs: policy.maxRateLimitWaitMs - 500 };
+		expect(decideRetry(policy, 'POST', refused, nearlyOut, () => 0)).toEqual({ retry: false, reason: 'wait' });
+	});
+
+	test('honours Retry-After over the back-off, plus a random share of it so refused executions spread out', () => {
+		const refused = { kind: 'status', status: 429, retryAfterMs: 2500 } as const;
+		expect(decideRetry(policy, 'GET', refused, freshRetryState(), () => 0)).toEqual({ retry: true, delayMs: 2500 });
+		expect(decideRetry(policy, 'GET', refused, freshRetryState(), () => 1)).toEqual({ retry: true, delayMs: Math.round(2500 * (1 + policy.rateLimitSpread)) });
+		// Without Retry-After: the exponential back-off, by the number of 429s so far.
+		const bare = { kind: 'status', status: 429 } as const;
+		expect(decideRetry(policy, 'GET', bare, { ...freshRetryState(), rateLimited: 2 }, () => 0)).toEqual({ retry: true, delayMs: policy.baseDelayMs * 2 });
 	});
 
 	test('back-off grows exponentially with jitter between half and the full step, capped', () => {
@@ -81,12 +101,12 @@ describe('request gate', () => {
 	});
 
 	test('after a 429 the bound becomes the number the API accepted alongside it, then grows only slowly', () => {
-		const gate = new RequestGate({ maxInFlight: 16, probeSuccesses: 50 });
+		const gate = new RequestGate({ maxInFlight: 16, initialInFlight: 16, probeSuccesses: 50 });
 		const tickets: number[] = [];
 		return (async () => {
 			for (let i = 0; i < 16; i++) tickets.push(await gate.acquire());
 			gate.release(tickets[0], 'rate-limited', 0);
-			expect(gate.currentLimit).toBe(8); // provisional halving while the others answer
+			expect(gate.currentLimit).toBe(15); // nothing more is sent than is still in flight, while those answer
 			tickets.slice(1, 11).forEach((t) => gate.release(t, 'success')); // the API held 10
 			tickets.slice(11).forEach((t) => gate.release(t, 'rate-limited', 0));
 			expect(gate.currentLimit).toBe(10);

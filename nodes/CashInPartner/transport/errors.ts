@@ -100,8 +100,9 @@ function explainStatus(status: number, body: ReturnType<typeof readErrorBody>, c
 			return {
 				message: 'Cash-In kept rate limiting the requests',
 				description:
-					'The node waited and tried again, but Cash-In still asked it to slow down. Lower "Requests in Parallel" ' +
-					'in the node options, or run the workflow later.',
+					'The node waited as Cash-In asked for 5 minutes in all, but Cash-In still asked it to slow down. Cash-In ' +
+					'limits all requests of your partner key together, so other workflows or executions using the same ' +
+					'key count too: run fewer at once, or run this one later. Nothing was sent for this item.',
 			};
 		case 503:
 			return {

@@ -6,19 +6,38 @@
  * The decrease is informed rather than blind halving: when a 429 arrives, the requests then in flight are
  * remembered, and once they have all answered the bound becomes the number of them the API accepted. A
  * bulk run therefore learns the API's limit from one 429 instead of oscillating around it, and since each
- * 429 costs a `Retry-After` pause for every request, fewer 429s is what makes the run fast.
+ * refused request waits `Retry-After` before it goes again, fewer 429s is what makes the run fast.
+ *
+ * Cash-In's limit is per partner, and in n8n's queue mode many executions on several workers share it
+ * without knowing of each other. Three habits keep the limit used and no execution starved: an execution
+ * pauses as a whole only when it holds none of the limit (see `onRateLimited`); that pause is `Retry-After`
+ * plus a random share of it, so executions refused together come back at different moments; and what a
+ * 429 taught goes stale — once `probeAfterMs` passes without one, the bound grows again by one
+ * per round trip, so an execution that learned "1" while twenty others held the limit takes the room they
+ * leave when they finish.
  */
 import { sleep } from 'n8n-workflow';
 
 export interface GateOptions {
-	/** Upper bound, and the starting bound, of requests in flight. */
+	/** Upper bound of requests in flight. */
 	maxInFlight: number;
+	/**
+	 * The bound at the start (default 2). It grows by one per success — doubling every round trip — until
+	 * `maxInFlight` or the first 429 ("slow start"): an execution that starts while others already fill the
+	 * limit is refused a couple of times, not 30 (each refused request still costs n8n's per-request work).
+	 */
+	initialInFlight?: number;
 	/**
 	 * After a 429: how many successes at the learned bound before it grows by one. Probing above it costs a
 	 * 429 and so a `Retry-After` pause for every request, hence slowly.
 	 */
 	probeSuccesses?: number;
+	/** After a 429, how long before the bound grows again at the normal pace anyway (ms). */
+	probeAfterMs?: number;
+	/** The random extra on a 429's pause, as a share of it (0.5: up to half as long again). */
+	pauseSpread?: number;
 	now?: () => number;
+	random?: () => number;
 }
 
 interface Congestion {
@@ -37,13 +56,21 @@ export class RequestGate {
 	private congestion: Congestion | undefined;
 	private nextTicket = 0;
 	private readonly inFlightTickets = new Set<number>();
+	private lastRefusalAt = Number.NEGATIVE_INFINITY;
+	private slowStart = true;
 	private readonly probeSuccesses: number;
+	private readonly probeAfterMs: number;
+	private readonly pauseSpread: number;
 	private readonly now: () => number;
+	private readonly random: () => number;
 
 	constructor(private readonly options: GateOptions) {
-		this.limit = Math.max(1, Math.floor(options.maxInFlight));
+		this.limit = Math.max(1, Math.min(Math.floor(options.initialInFlight ?? 2), Math.floor(options.maxInFlight)));
 		this.probeSuccesses = options.probeSuccesses ?? 1000;
+		this.probeAfterMs = options.probeAfterMs ?? 5_000;
+		this.pauseSpread = options.pauseSpread ?? 0.5;
 		this.now = options.now ?? Date.now;
+		this.random = options.random ?? Math.random;
 	}
 
 	get currentLimit(): number {
@@ -82,13 +109,24 @@ export class RequestGate {
 		this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
 	}
 
+	/**
+	 * A 429. The refused call itself waits `Retry-After` before it is sent again (the retry policy). The rest
+	 * of the execution sends nothing beyond what the API still holds of it: the bound drops to the requests
+	 * still in flight. Only when none is in flight — this execution holds nothing of the partner's limit,
+	 * others do — does the whole execution pause for `Retry-After`: pausing while some of its requests are
+	 * accepted would only leave their room unused when they answer, since other executions are pausing too.
+	 */
 	private onRateLimited(retryAfterMs: number | undefined): void {
-		if (retryAfterMs !== undefined) this.pause(retryAfterMs);
-		if (this.congestion) return; // one congestion event per burst, not one per refused request
-		this.refusedAt = this.limit;
-		this.congestion = { pending: new Set(this.inFlightTickets), accepted: 0 };
-		this.limit = Math.max(1, Math.floor(this.limit / 2));
-		this.successesAtLimit = 0;
+		this.lastRefusalAt = this.now();
+		this.slowStart = false;
+		if (this.inFlight === 0 && retryAfterMs !== undefined) this.pause(Math.round(retryAfterMs * (1 + this.random() * this.pauseSpread)));
+		if (!this.congestion) {
+			// One congestion event per burst, not one per refused request.
+			this.refusedAt = this.limit;
+			this.congestion = { pending: new Set(this.inFlightTickets), accepted: 0 };
+			this.successesAtLimit = 0;
+		}
+		this.limit = Math.max(1, Math.min(this.limit, this.inFlight));
 		if (this.congestion.pending.size === 0) this.finishCongestion();
 	}
 
@@ -99,18 +137,28 @@ export class RequestGate {
 		if (congestion.pending.size === 0) this.finishCongestion();
 	}
 
-	/** The requests that were in flight with the refused one have answered: the API held `accepted` at once. */
+	/**
+	 * The requests that were in flight with the refused one have answered: the API held `accepted` of ours at
+	 * once. None accepted means the limit was full of other executions' requests — that teaches nothing about
+	 * this execution's share, so the bound restarts at 1 and grows one per round trip as usual.
+	 */
 	private finishCongestion(): void {
 		const accepted = this.congestion?.accepted ?? 0;
 		this.congestion = undefined;
 		this.limit = Math.max(1, Math.min(accepted, this.refusedAt - 1, this.options.maxInFlight));
-		this.refusedAt = this.limit + 1;
+		this.refusedAt = accepted === 0 ? Number.POSITIVE_INFINITY : this.limit + 1;
 	}
 
 	private onSuccess(): void {
 		if (this.limit >= this.options.maxInFlight || this.congestion) return;
+		if (this.slowStart) {
+			this.limit++;
+			return;
+		}
 		this.successesAtLimit++;
-		const needed = this.limit + 1 < this.refusedAt ? this.limit : this.probeSuccesses;
+		// Below the bound the API refused at, or once that refusal is old: one step per round trip.
+		const fresh = this.limit + 1 >= this.refusedAt && this.now() - this.lastRefusalAt < this.probeAfterMs;
+		const needed = fresh ? this.probeSuccesses : this.limit;
 		if (this.successesAtLimit >= needed) {
 			this.limit++;
 			this.successesAtLimit = 0;

@@ -16,7 +16,7 @@ import type { ZodType, ZodTypeDef } from 'zod';
 import { type Endpoint, pathOf, RETRY_AFTER_HEADER } from '../contract/endpoints';
 import { type CallContext, contractMismatchError, httpStatusError, type NetworkFailure, networkError, unreadableResponseError } from './errors';
 import { RequestGate } from './gate';
-import { DEFAULT_RETRY_POLICY, decideRetry, type Outcome, parseRetryAfter, type RetryPolicy, serverMayHaveActed } from './retry';
+import { DEFAULT_RETRY_POLICY, decideRetry, freshRetryState, type Outcome, parseRetryAfter, recordRetry, type RetryPolicy, serverMayHaveActed } from './retry';
 import { type ApiSettings, apiSettingsOf, CREDENTIAL_TYPE } from './settings';
 
 export { CREDENTIAL_TYPE } from './settings';
@@ -142,7 +142,7 @@ export function createClient(ctx: RequestContext, options: ClientOptions = {}): 
 		const api = await loadSettings();
 		const url = api.baseUrl + pathOf(spec.endpoint, spec.pathParams);
 		const context: CallContext = { ...api, itemIndex: spec.itemIndex, subject: spec.subject, uncertainOutcome: spec.uncertainOutcome, step: spec.step };
-		let waitedMs = 0;
+		let history = freshRetryState();
 		for (let attemptNumber = 1; ; attemptNumber++) {
 			const result = await attempt(spec as CallSpec<unknown>, url, api);
 			if (result.ok) {
@@ -164,7 +164,7 @@ export function createClient(ctx: RequestContext, options: ClientOptions = {}): 
 					true,
 				);
 			}
-			const decision = decideRetry(policy, spec.endpoint.method, result.outcome, attemptNumber, waitedMs);
+			const decision = decideRetry(policy, spec.endpoint.method, result.outcome, history);
 			if (decision.retry) {
 				ctx.logger.debug('Cash-In Partner: retrying a request', {
 					method: spec.endpoint.method,
@@ -174,7 +174,7 @@ export function createClient(ctx: RequestContext, options: ClientOptions = {}): 
 					status: result.status,
 					failure: result.failure,
 				});
-				waitedMs += decision.delayMs;
+				history = recordRetry(history, result.outcome, decision.delayMs);
 				await sleep(decision.delayMs);
 				continue;
 			}

@@ -2,6 +2,12 @@
  * When a failed call may be sent again. One rule for the whole package: a call is repeated only when
  * repeating it cannot do something twice — always for GET and PUT (safe to repeat), and for POST only
  * when the server cannot have acted on it (a 429, or a connection refused before anything was sent).
+ *
+ * A 429 is not a failure but the API's partner-wide limit speaking: in n8n's queue mode many executions on
+ * several workers share that one limit, and an execution may be refused many times in a row while others
+ * hold it. So 429s do not use up the attempts; the call waits as long as `Retry-After` says (plus a random
+ * share of it, so executions refused together do not all come back at the same instant), for up to
+ * `maxRateLimitWaitMs` in all.
  */
 import type { HttpMethod } from '../contract/endpoints';
 
@@ -12,6 +18,10 @@ export interface RetryPolicy {
 	maxDelayMs: number;
 	/** Total time one call may spend waiting between attempts. */
 	maxTotalWaitMs: number;
+	/** Total time one call may spend waiting out 429s; they do not count as attempts. */
+	maxRateLimitWaitMs: number;
+	/** The random extra on top of a 429's wait, as a share of it (0.5: up to half as long again). */
+	rateLimitSpread: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -19,7 +29,22 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 	baseDelayMs: 400,
 	maxDelayMs: 8_000,
 	maxTotalWaitMs: 60_000,
+	maxRateLimitWaitMs: 300_000,
+	rateLimitSpread: 0.5,
 };
+
+/** What one call has been through so far. */
+export interface RetryState {
+	/** Attempts that failed other than with a 429. */
+	failures: number;
+	/** Time waited after those failures. */
+	waitedMs: number;
+	/** 429s so far, and the time waited after them. */
+	rateLimited: number;
+	rateLimitWaitedMs: number;
+}
+
+export const freshRetryState = (): RetryState => ({ failures: 0, waitedMs: 0, rateLimited: 0, rateLimitWaitedMs: 0 });
 
 export type Outcome =
 	| { kind: 'status'; status: number; retryAfterMs?: number }
@@ -46,28 +71,38 @@ export function backoffDelay(policy: RetryPolicy, retryNumber: number, random: (
 
 export type RetryDecision = { retry: true; delayMs: number } | { retry: false; reason: 'not-retryable' | 'attempts' | 'wait' };
 
+/**
+ * Whether to send the call again after `outcome`, and after how long; `state` is what the call has been
+ * through before this outcome (it is updated by `recordRetry`).
+ */
 export function decideRetry(
 	policy: RetryPolicy,
 	method: HttpMethod,
 	outcome: Outcome,
-	attempt: number,
-	waitedMs: number,
+	state: RetryState,
+	random: () => number = Math.random,
 ): RetryDecision {
-	const rateLimited = outcome.kind === 'status' && outcome.status === 429;
+	if (outcome.kind === 'status' && outcome.status === 429) {
+		const base = outcome.retryAfterMs ?? backoffDelay(policy, state.rateLimited + 1, random);
+		const delayMs = Math.round(base * (1 + random() * policy.rateLimitSpread));
+		if (state.rateLimitWaitedMs + delayMs > policy.maxRateLimitWaitMs) return { retry: false, reason: 'wait' };
+		return { retry: true, delayMs };
+	}
 	const transient =
-		rateLimited ||
-		(outcome.kind === 'status' && TRANSIENT_STATUSES.has(outcome.status)) ||
-		outcome.kind === 'network' ||
-		outcome.kind === 'unreadable';
+		(outcome.kind === 'status' && TRANSIENT_STATUSES.has(outcome.status)) || outcome.kind === 'network' || outcome.kind === 'unreadable';
 	if (!transient) return { retry: false, reason: 'not-retryable' };
 	if (!isSafeToRepeat(method) && serverMayHaveActed(outcome)) return { retry: false, reason: 'not-retryable' };
-	if (attempt >= policy.maxAttempts) return { retry: false, reason: 'attempts' };
-	const delayMs =
-		outcome.kind === 'status' && outcome.retryAfterMs !== undefined
-			? outcome.retryAfterMs
-			: backoffDelay(policy, attempt);
-	if (waitedMs + delayMs > policy.maxTotalWaitMs) return { retry: false, reason: 'wait' };
+	if (state.failures + 1 >= policy.maxAttempts) return { retry: false, reason: 'attempts' };
+	const delayMs = backoffDelay(policy, state.failures + 1, random);
+	if (state.waitedMs + delayMs > policy.maxTotalWaitMs) return { retry: false, reason: 'wait' };
 	return { retry: true, delayMs };
+}
+
+/** The state after retrying `outcome` with `delayMs`. */
+export function recordRetry(state: RetryState, outcome: Outcome, delayMs: number): RetryState {
+	return outcome.kind === 'status' && outcome.status === 429
+		? { ...state, rateLimited: state.rateLimited + 1, rateLimitWaitedMs: state.rateLimitWaitedMs + delayMs }
+		: { ...state, failures: state.failures + 1, waitedMs: state.waitedMs + delayMs };
 }
 
 /** `Retry-After` as seconds or an HTTP date, in milliseconds from `now`; undefined when absent or unreadable. */

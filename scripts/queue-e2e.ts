@@ -1,0 +1,417 @@
+/**
+ * `npm run test:queue`: the packed package in n8n 2.41.1 queue mode — a main instance and two `n8n worker`
+ * processes sharing a real PostgreSQL and a real Redis — against the Cash-In emulator in its own process.
+ * Every server is started here on a loopback port and stopped here (also on failure and Ctrl-C).
+ *
+ * What each case asserts comes from two places that do not depend on the node's own output: the emulator's
+ * log (what the API received and carried out) and n8n's execution records in PostgreSQL; which worker ran
+ * an execution comes from the line each worker logs when it takes a job.
+ *   1. spread:        20 webhook-started executions × 50 SMS run on both workers, each SMS sent once;
+ *   2. shared limit:  the same with the API holding 10 requests at once for the whole partner;
+ *   3. worker dies:   SIGKILL to one worker in the middle of a run, what n8n does with its executions;
+ *   4. trigger:       the trigger polls on main, a worker runs each event once, also across a main restart;
+ *   5. scaling:       a CPU-bound bulk with 1 worker, then with 2.
+ * The last line is one JSON object with the measured numbers.
+ */
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { createInterface } from 'node:readline';
+
+import type { RecordedRequest } from '../test/emulator/server';
+import {
+	BULK_SMS_WEBHOOK_PATH,
+	BULK_SMS_WORKFLOW_ID,
+	bulkSmsWorkflow,
+	FAILED_DELIVERY_WORKFLOW_ID,
+	failedDeliveryWorkflow,
+	smsRows,
+	TRIGGER_NODE,
+} from '../test/e2e/queueWorkflows';
+import { EMULATOR_CREDENTIAL } from '../test/e2e/workflows';
+import { createChecks, delay } from './lib/checks';
+import { parseFlatted } from './lib/n8n';
+import { startServer, stopAll } from './lib/processes';
+import { executionsRunBy, type QueueCluster, type QueueProcess, startQueueCluster } from './lib/queue';
+
+const BATCHES = 20;
+const PER_BATCH = 50;
+const SHARED_LIMIT = 10;
+const SELLER = 'S-QUEUE-1';
+const checks = createChecks();
+const { failed, summary } = checks;
+/** QUEUE_CASES=2,5 runs only those cases (while working on one); CI runs all. */
+const only = process.env.QUEUE_CASES?.split(',').map((c) => c.trim());
+const check = (name: string, body: () => Promise<void>) => (only && !only.includes(name.split('.')[0]) ? Promise.resolve() : checks.check(name, body));
+const report: Record<string, unknown> = {};
+
+// ---------------------------------------------------------------------------------------------------
+// The emulator, in its own process (n8n's workers hammer it; this process must stay responsive).
+
+interface EmulatorProcess {
+	baseUrl: string;
+	controlUrl: string;
+	partnerKey: string;
+}
+
+async function startEmulatorProcess(): Promise<EmulatorProcess> {
+	const server = startServer('emulator', process.execPath, [path.join(__dirname, '../test/emulator/cli.js')]);
+	const line = await new Promise<string>((resolve) => createInterface({ input: server.child.stdout! }).once('line', resolve));
+	return JSON.parse(line);
+}
+
+let emulator: EmulatorProcess;
+async function control(method: string, what: string, body?: unknown) {
+	const response = await fetch(emulator.controlUrl + what, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+	if (!response.ok) throw new Error(`emulator ${method} ${what}: HTTP ${response.status}`);
+	return response.status === 204 ? undefined : response.json();
+}
+const configure = (config: { latencyMs?: number; maxInFlight?: number | null; retryAfter?: string }) => control('POST', '/config', config);
+const requests = async () => (await control('GET', '/requests')) as RecordedRequest[];
+const resetLog = () => control('DELETE', '/state');
+
+// ---------------------------------------------------------------------------------------------------
+// n8n's execution records.
+
+interface ExecutionRow {
+	id: string;
+	status: string;
+	mode: string;
+	startedAt: Date | null;
+	stoppedAt: Date | null;
+}
+
+let cluster: QueueCluster;
+const executionsOf = (workflowId: string, afterId: number) =>
+	cluster.sql<ExecutionRow>(`select id::text as id, status, mode, "startedAt", "stoppedAt" from execution_entity where "workflowId" = $1 and id > $2 order by id`, [workflowId, afterId]);
+const lastExecutionId = async () => Number((await cluster.sql<{ max: string | null }>('select max(id)::text as max from execution_entity'))[0].max ?? 0);
+
+const FINISHED = new Set(['success', 'error', 'crashed', 'canceled']);
+
+async function waitForExecutions(workflowId: string, afterId: number, count: number, timeoutMs: number): Promise<ExecutionRow[]> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const rows = await executionsOf(workflowId, afterId);
+		if (rows.length >= count && rows.every((row) => FINISHED.has(row.status))) return rows;
+		if (Date.now() > deadline) {
+			const statuses = rows.reduce<Record<string, number>>((acc, row) => ({ ...acc, [row.status]: (acc[row.status] ?? 0) + 1 }), {});
+			throw new Error(`expected ${count} finished executions within ${timeoutMs / 1000} s, have ${JSON.stringify(statuses)}`);
+		}
+		await delay(500);
+	}
+}
+
+// ---------------------------------------------------------------------------------------------------
+// A bulk run: `batches` webhook calls at once, each `perBatch` SMS.
+
+async function fireBulk(prefix: string, batches: number, perBatch: number) {
+	const url = `http://127.0.0.1:${cluster.main.instance.port}/webhook/${BULK_SMS_WEBHOOK_PATH}`;
+	const answers = await Promise.all(
+		Array.from({ length: batches }, async (_, b) => {
+			const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows: smsRows(`${prefix}-b${b}`, perBatch, b * perBatch) }) });
+			return response.status;
+		}),
+	);
+	assert.deepEqual([...new Set(answers)], [200], `the webhook answered ${JSON.stringify(answers)}`);
+}
+
+/** The SMS the emulator carried out in this phase, by row reference (`<prefix>-b<batch>-<i>`) and by execution id. */
+function sentSms(log: RecordedRequest[], prefix: string) {
+	const sent = log.filter((r) => r.endpoint === 'sendSms' && r.acted && String((r.body as { reference?: string })?.reference ?? '').startsWith(`${prefix}-`));
+	const byRef = new Map<string, number>();
+	const byExecution = new Map<string, number>();
+	for (const request of sent) {
+		const [ref, executionId] = String((request.body as { reference: string }).reference).split('/');
+		byRef.set(ref, (byRef.get(ref) ?? 0) + 1);
+		byExecution.set(executionId, (byExecution.get(executionId) ?? 0) + 1);
+	}
+	return { sent, byRef, byExecution };
+}
+
+function expectedRefs(prefix: string, batches: number, perBatch: number): string[] {
+	return Array.from({ length: batches }, (_, b) => Array.from({ length: perBatch }, (_, i) => `${prefix}-b${b}-${i}`)).flat();
+}
+
+function assertEachSentOnce(byRef: Map<string, number>, expected: string[]) {
+	const twice = [...byRef].filter(([, n]) => n > 1);
+	assert.equal(twice.length, 0, `sent more than once: ${twice.slice(0, 5).map(([ref, n]) => `${ref} ×${n}`).join(', ')}`);
+	const missing = expected.filter((ref) => !byRef.has(ref));
+	assert.equal(missing.length, 0, `never sent: ${missing.length} (e.g. ${missing.slice(0, 5).join(', ')})`);
+	assert.equal(byRef.size, expected.length);
+}
+
+/** Which worker ran each execution; fails if one ran on both or on none. */
+function workerOf(executionIds: string[], workers: QueueProcess[]): Map<string, string> {
+	const owner = new Map<string, string>();
+	for (const worker of workers) {
+		for (const id of executionsRunBy(worker)) {
+			if (!executionIds.includes(id)) continue;
+			assert.ok(!owner.has(id), `execution ${id} was taken by both ${owner.get(id)} and ${worker.name}`);
+			owner.set(id, worker.name);
+		}
+	}
+	const unowned = executionIds.filter((id) => !owner.has(id));
+	assert.equal(unowned.length, 0, `executions no worker logged as taken: ${unowned.join(', ')}`);
+	return owner;
+}
+
+const countBy = <T>(values: T[]) => values.reduce((acc, value) => acc.set(value, (acc.get(value) ?? 0) + 1), new Map<T, number>());
+
+// ---------------------------------------------------------------------------------------------------
+// Trigger helpers (case 4).
+
+async function triggerExecutions(afterId: number) {
+	const rows = await executionsOf(FAILED_DELIVERY_WORKFLOW_ID, afterId);
+	const result: Array<{ id: string; status: string; invoices: string[] }> = [];
+	for (const row of rows) {
+		if (!FINISHED.has(row.status)) continue;
+		const [data] = await cluster.sql<{ data: string }>('select data from execution_data where "executionId" = $1', [Number(row.id)]);
+		const run = parseFlatted(cluster.main.instance, data.data);
+		const items = run.resultData.runData[TRIGGER_NODE]?.[0]?.data?.main[0] ?? [];
+		result.push({ id: row.id, status: row.status, invoices: items.map((item) => String(item.json.invoiceNumber)) });
+	}
+	return result;
+}
+
+const deliveryPolls = async () => (await requests()).filter((r) => r.endpoint === 'getSellerDeliveries' && r.params.sellerId === SELLER && r.status === 200).length;
+
+async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await probe();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+		await delay(500);
+	}
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+async function main() {
+	emulator = await startEmulatorProcess();
+	await control('POST', '/seed', { deliveries: [{ sellerId: SELLER, count: 40, perDay: 4 }] });
+	const deliveries = (await control('GET', `/deliveries?sellerId=${SELLER}`)) as Array<{ invoiceNumber: string; status: string }>;
+	const delivered = deliveries.filter((d) => d.status === 'DELIVERED').map((d) => d.invoiceNumber);
+
+	console.log('Starting PostgreSQL, Redis, n8n main and 2 workers…');
+	const started = Date.now();
+	cluster = await startQueueCluster({
+		workers: 2,
+		concurrency: 10,
+		credentials: [{ ...EMULATOR_CREDENTIAL, type: 'cashInPartnerApi', data: { apiKey: emulator.partnerKey, environment: 'sandbox', sandboxBaseUrl: emulator.baseUrl } }],
+		workflows: [bulkSmsWorkflow, failedDeliveryWorkflow(SELLER)],
+		publish: [BULK_SMS_WORKFLOW_ID, FAILED_DELIVERY_WORKFLOW_ID],
+		log: (line) => console.log(`  ${line}`),
+	});
+	console.log(`  cluster up in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+	const [worker1, worker2] = cluster.workers;
+
+	// Case 4 starts now and is checked later: the trigger has made its activation poll (it only records
+	// what exists); one delivery fails now, and the next poll (n8n polls at most once a minute) reports it.
+	const firstFailure = delivered[0];
+	const triggerBaseline = await lastExecutionId();
+	await waitFor('the trigger’s activation poll', 60_000, async () => ((await deliveryPolls()) >= 1 ? true : undefined));
+	await control('POST', '/deliveries/status', { sellerId: SELLER, invoiceNumber: firstFailure, status: 'FAILED', statusMessage: 'Mailbox unavailable' });
+
+	await check('1. spread: 20 webhook executions × 50 SMS run on both workers, every SMS sent exactly once, all succeed', async () => {
+		await configure({ latencyMs: 200, maxInFlight: null });
+		await resetLog();
+		const before = await lastExecutionId();
+		await fireBulk('spread', BATCHES, PER_BATCH);
+		const rows = await waitForExecutions(BULK_SMS_WORKFLOW_ID, before, BATCHES, 180_000);
+		assert.equal(rows.length, BATCHES);
+		assert.deepEqual([...countBy(rows.map((r) => r.status))], [['success', BATCHES]]);
+		const { sent, byRef, byExecution } = sentSms(await requests(), 'spread');
+		assertEachSentOnce(byRef, expectedRefs('spread', BATCHES, PER_BATCH));
+		assert.equal(sent.length, BATCHES * PER_BATCH);
+		const ids = rows.map((r) => r.id);
+		assert.deepEqual([...byExecution.keys()].sort(), [...ids].sort(), 'the SMS were sent by exactly these executions');
+		const owner = workerOf(ids, cluster.workers);
+		const perWorker = Object.fromEntries(cluster.workers.map((w) => [w.name, { executions: ids.filter((id) => owner.get(id) === w.name).length, sms: ids.filter((id) => owner.get(id) === w.name).reduce((n, id) => n + (byExecution.get(id) ?? 0), 0) }]));
+		console.log(`      ${JSON.stringify(perWorker)}`);
+		for (const w of cluster.workers) assert.ok(perWorker[w.name].executions > 0, `${w.name} ran no execution`);
+		report.spread = perWorker;
+	});
+
+	await check(`2. shared limit: the API holds ${SHARED_LIMIT} requests at once for the partner; every SMS sent once, no execution fails`, async () => {
+		const latencyMs = 50;
+		const throughputOf = (sent: RecordedRequest[]) => {
+			const first = Math.min(...sent.map((r) => r.receivedAt));
+			const last = Math.max(...sent.map((r) => r.answeredAt ?? r.receivedAt));
+			return { first, last, perSecond: sent.length / ((last - first) / 1000) };
+		};
+		// Baseline in the same run: the same bulk with no limit, what n8n itself manages on this machine.
+		await configure({ latencyMs, maxInFlight: null });
+		await resetLog();
+		const beforeBaseline = await lastExecutionId();
+		await fireBulk('unlimited', BATCHES, PER_BATCH);
+		await waitForExecutions(BULK_SMS_WORKFLOW_ID, beforeBaseline, BATCHES, 300_000);
+		const unlimited = throughputOf(sentSms(await requests(), 'unlimited').sent);
+
+		await configure({ latencyMs, maxInFlight: SHARED_LIMIT, retryAfter: '1' });
+		await resetLog();
+		const before = await lastExecutionId();
+		await fireBulk('shared', BATCHES, PER_BATCH);
+		const rows = await waitForExecutions(BULK_SMS_WORKFLOW_ID, before, BATCHES, 300_000);
+		const state = (await control('GET', '/state')) as { peakInFlight: number };
+		await configure({ maxInFlight: null });
+		const log = await requests();
+		if (process.env.QUEUE_DUMP) require('node:fs').writeFileSync(process.env.QUEUE_DUMP, JSON.stringify({ log, rows }));
+		const { sent, byRef } = sentSms(log, 'shared');
+		assert.deepEqual([...countBy(rows.map((r) => r.status))], [['success', BATCHES]], 'every execution succeeded');
+		assertEachSentOnce(byRef, expectedRefs('shared', BATCHES, PER_BATCH));
+		assert.ok(state.peakInFlight <= SHARED_LIMIT, `the emulator held ${state.peakInFlight} at once`);
+		const refused = log.filter((r) => r.endpoint === 'sendSms' && r.status === 429).length;
+		const { first, last, perSecond: throughput } = throughputOf(sent);
+		const ceiling = SHARED_LIMIT / (latencyMs / 1000);
+		const durations = rows.map((r) => (r.stoppedAt!.getTime() - r.startedAt!.getTime()) / 1000).sort((a, b) => a - b);
+		const owner = workerOf(rows.map((r) => r.id), cluster.workers);
+		// How many SMS requests the API held at each half second: how well the limit was used.
+		const held: number[] = [];
+		for (let t = first; t < last; t += 500) held.push(sent.filter((r) => r.receivedAt <= t && (r.answeredAt ?? 0) > t).length);
+		const refusedPerSecond: number[] = [];
+		for (const r of log.filter((x) => x.endpoint === 'sendSms' && x.status === 429)) {
+			const second = Math.floor((r.receivedAt - first) / 1000);
+			refusedPerSecond[second] = (refusedPerSecond[second] ?? 0) + 1;
+		}
+		console.log(`      requests held by the API, every 0.5 s: ${held.join(' ')}`);
+		console.log(`      429s per second: ${Array.from(refusedPerSecond, (n) => n ?? 0).join(' ')}`);
+		const result = {
+			sms: sent.length,
+			seconds: +((last - first) / 1000).toFixed(2),
+			smsPerSecond: +throughput.toFixed(1),
+			ceilingPerSecond: ceiling,
+			ratioOfCeiling: +(throughput / ceiling).toFixed(2),
+			unlimitedSmsPerSecond: +unlimited.perSecond.toFixed(1),
+			ratioOfUnlimited: +(throughput / unlimited.perSecond).toFixed(2),
+			refused429: refused,
+			executionSeconds: { min: durations[0], median: durations[Math.floor(durations.length / 2)], max: durations[durations.length - 1] },
+			executionsPerWorker: Object.fromEntries(countBy([...owner.values()])),
+		};
+		console.log(`      ${JSON.stringify(result)}`);
+		report.sharedLimit = result;
+	});
+
+	await check('4. trigger on main: a failed delivery fires exactly one execution, run on a worker; after a main restart nothing fires again, a new failure fires once', async () => {
+		const workerRan = (id: string) => cluster.workers.some((w) => executionsRunBy(w).has(id));
+		const fired = await waitFor(`an execution reporting ${firstFailure}`, 150_000, async () => {
+			const runs = await triggerExecutions(triggerBaseline);
+			return runs.some((r) => r.invoices.includes(firstFailure)) ? runs : undefined;
+		});
+		assert.equal(fired.length, 1, `executions: ${JSON.stringify(fired)}`);
+		assert.deepEqual(fired[0].invoices, [firstFailure]);
+		assert.equal(fired[0].status, 'success');
+		assert.ok(workerRan(fired[0].id), `execution ${fired[0].id} was not run by a worker`);
+
+		// A restart: main's activation poll must not report the same failure again.
+		const pollsBefore = await deliveryPolls();
+		const beforeRestart = await lastExecutionId();
+		await cluster.restartMain();
+		await waitFor('the activation poll after the restart', 60_000, async () => ((await deliveryPolls()) > pollsBefore ? true : undefined));
+		const secondFailure = delivered[1];
+		await control('POST', '/deliveries/status', { sellerId: SELLER, invoiceNumber: secondFailure, status: 'FAILED', statusMessage: 'Address incomplete' });
+		const afterRestart = await waitFor(`an execution reporting ${secondFailure}`, 150_000, async () => {
+			const runs = await triggerExecutions(beforeRestart);
+			return runs.some((r) => r.invoices.includes(secondFailure)) ? runs : undefined;
+		});
+		assert.equal(afterRestart.length, 1, `executions after the restart: ${JSON.stringify(afterRestart)}`);
+		assert.deepEqual(afterRestart[0].invoices, [secondFailure]);
+		assert.ok(workerRan(afterRestart[0].id), `execution ${afterRestart[0].id} was not run by a worker`);
+		const all = await triggerExecutions(triggerBaseline);
+		report.trigger = { executions: all.map((r) => ({ id: r.id, invoices: r.invoices })), polls: await deliveryPolls() };
+		console.log(`      ${JSON.stringify(report.trigger)}`);
+	});
+
+	await check('3. a worker dies (SIGKILL) in the middle of a run: no SMS is sent twice; what n8n does with its executions', async () => {
+		await configure({ latencyMs: 1000, maxInFlight: null });
+		await resetLog();
+		const before = await lastExecutionId();
+		await fireBulk('crash', BATCHES, PER_BATCH);
+		// Kill worker 2 once it is in the middle of its executions: some of their SMS sent, some not yet.
+		await waitFor('worker-2 sending', 60_000, async () => {
+			const mine = [...executionsRunBy(worker2)];
+			const { byExecution } = sentSms(await requests(), 'crash');
+			return mine.some((id) => (byExecution.get(id) ?? 0) > 0) ? true : undefined;
+		});
+		const killedAt = Date.now();
+		await worker2.server.kill();
+		const victims = [...executionsRunBy(worker2)].filter((id) => Number(id) > before);
+		console.log(`      worker-2 killed; it had taken executions ${victims.join(', ')}`);
+
+		// The survivors finish; then watch what becomes of the victims' records.
+		const survivorIds = async () => (await executionsOf(BULK_SMS_WORKFLOW_ID, before)).map((r) => r.id).filter((id) => !victims.includes(id));
+		const settle = Date.now();
+		const settled = await waitFor('every execution of the run to have a final status', 240_000, async () => {
+			const rows = await executionsOf(BULK_SMS_WORKFLOW_ID, before);
+			return rows.length >= BATCHES && rows.every((r) => FINISHED.has(r.status)) ? rows : undefined;
+		});
+		const settleSeconds = (Date.now() - settle) / 1000;
+		const log = await requests();
+		const { sent, byRef, byExecution } = sentSms(log, 'crash');
+		const twice = [...byRef].filter(([, n]) => n > 1);
+		assert.equal(twice.length, 0, `sent twice: ${twice.map(([r]) => r).join(', ')}`);
+		const victimRows = settled.filter((r) => victims.includes(r.id));
+		const survivors = settled.filter((r) => !victims.includes(r.id));
+		assert.ok(victims.length > 0, 'worker-2 had taken no execution of the run');
+		assert.deepEqual([...countBy(survivors.map((r) => r.status))], [['success', survivors.length]], 'the other worker’s executions succeeded');
+		assert.ok(survivors.every((r) => executionsRunBy(worker1).has(r.id)), 'every other execution ran on worker-1');
+		assert.equal((await survivorIds()).length, survivors.length);
+		// No execution of the killed worker ran again anywhere: no second worker log line, no SMS under a new id.
+		for (const id of victims) assert.ok(!executionsRunBy(worker1).has(id), `execution ${id} ran again on worker-1`);
+		const answeredAfterKill = sent.filter((r) => victims.includes(String((r.body as { reference: string }).reference).split('/')[1]) && (r.answeredAt ?? 0) >= killedAt).length;
+		const victimSent = victims.reduce((n, id) => n + (byExecution.get(id) ?? 0), 0);
+		const result = {
+			victims: victimRows.map((r) => ({ id: r.id, status: r.status, smsSent: byExecution.get(r.id) ?? 0 })),
+			victimSmsSent: victimSent,
+			victimSmsNeverSent: victims.length * PER_BATCH - victimSent,
+			victimSmsCarriedOutButAnswerLost: answeredAfterKill,
+			secondsUntilFinalStatus: +settleSeconds.toFixed(0),
+			smsSentTwice: twice.length,
+		};
+		console.log(`      ${JSON.stringify(result)}`);
+		report.workerDies = result;
+	});
+
+	await check('5. scaling: a CPU-bound bulk with 1 worker, then with 2 (same run)', async () => {
+		await configure({ latencyMs: 0, maxInFlight: null });
+		const batches = 10;
+		const perBatch = 200;
+		const measure = async (prefix: string) => {
+			await resetLog();
+			const before = await lastExecutionId();
+			const t0 = Date.now();
+			await fireBulk(prefix, batches, perBatch);
+			const rows = await waitForExecutions(BULK_SMS_WORKFLOW_ID, before, batches, 300_000);
+			const seconds = (Date.now() - t0) / 1000;
+			assert.deepEqual([...countBy(rows.map((r) => r.status))], [['success', batches]]);
+			const { byRef } = sentSms(await requests(), prefix);
+			assertEachSentOnce(byRef, expectedRefs(prefix, batches, perBatch));
+			return { seconds, smsPerSecond: (batches * perBatch) / seconds, owners: countBy([...workerOf(rows.map((r) => r.id), cluster.workers.filter((w) => !w.server.exited)).values()]) };
+		};
+		const one = await measure('scale1');
+		const worker3 = await cluster.startWorker('worker-3');
+		const two = await measure('scale2');
+		assert.ok((two.owners.get(worker3.name) ?? 0) > 0 && (two.owners.get(worker1.name) ?? 0) > 0, 'both workers ran executions');
+		const result = {
+			sms: batches * perBatch,
+			oneWorker: { seconds: +one.seconds.toFixed(1), smsPerSecond: +one.smsPerSecond.toFixed(0) },
+			twoWorkers: { seconds: +two.seconds.toFixed(1), smsPerSecond: +two.smsPerSecond.toFixed(0), executionsPerWorker: Object.fromEntries(two.owners) },
+			ratio: +(two.smsPerSecond / one.smsPerSecond).toFixed(2),
+			cpus: require('node:os').cpus().length,
+		};
+		console.log(`      ${JSON.stringify(result)}`);
+		report.scaling = result;
+	});
+}
+
+main()
+	.catch((error) => {
+		console.error(error);
+		process.exitCode = 1;
+	})
+	.finally(async () => {
+		await cluster?.stop().catch(() => {});
+		await stopAll();
+		console.log(`\nqueue mode: ${summary()}`);
+		console.log(JSON.stringify(report));
+		if (failed() > 0) process.exitCode = 1;
+	});

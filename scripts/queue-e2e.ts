@@ -30,7 +30,7 @@ import {
 import { EMULATOR_CREDENTIAL } from '../test/e2e/workflows';
 import { createChecks, delay } from './lib/checks';
 import { parseFlatted } from './lib/n8n';
-import { startServer, stopAll } from './lib/processes';
+import { groupCpuMs, type ServerProcess, startServer, stopAll } from './lib/processes';
 import { executionsRunBy, type QueueCluster, type QueueProcess, startQueueCluster } from './lib/queue';
 
 const BATCHES = 20;
@@ -53,8 +53,10 @@ interface EmulatorProcess {
 	partnerKey: string;
 }
 
+let emulatorServer: ServerProcess;
 async function startEmulatorProcess(): Promise<EmulatorProcess> {
 	const server = startServer('emulator', process.execPath, [path.join(__dirname, '../test/emulator/cli.js')]);
+	emulatorServer = server;
 	const line = await new Promise<string>((resolve) => createInterface({ input: server.child.stdout! }).once('line', resolve));
 	return JSON.parse(line);
 }
@@ -291,33 +293,43 @@ async function main() {
 		report.sharedLimit = result;
 	});
 
-	await check('4. trigger on main: a failed delivery fires exactly one execution, run on a worker; after a main restart nothing fires again, a new failure fires once', async () => {
+	await check('4. trigger on main: each failed delivery fires exactly one execution, run on a worker; across a main restart nothing fires twice and nothing is lost', async () => {
 		const workerRan = (id: string) => cluster.workers.some((w) => executionsRunBy(w).has(id));
-		const fired = await waitFor(`an execution reporting ${firstFailure}`, 150_000, async () => {
-			const runs = await triggerExecutions(triggerBaseline);
-			return runs.some((r) => r.invoices.includes(firstFailure)) ? runs : undefined;
-		});
+		const executionReporting = (invoice: string, after: number) =>
+			waitFor(`an execution reporting ${invoice}`, 150_000, async () => {
+				const runs = await triggerExecutions(after);
+				return runs.some((r) => r.invoices.includes(invoice)) ? runs : undefined;
+			});
+		const fired = await executionReporting(firstFailure, triggerBaseline);
 		assert.equal(fired.length, 1, `executions: ${JSON.stringify(fired)}`);
 		assert.deepEqual(fired[0].invoices, [firstFailure]);
 		assert.equal(fired[0].status, 'success');
 		assert.ok(workerRan(fired[0].id), `execution ${fired[0].id} was not run by a worker`);
 
-		// A restart: main's activation poll must not report the same failure again.
-		const pollsBefore = await deliveryPolls();
+		// Main goes down; a delivery fails while it is down. Its activation poll on the way back up must
+		// report that one (the trigger's memory is in the database, not in main's process) and not the old one.
 		const beforeRestart = await lastExecutionId();
-		await cluster.restartMain();
-		await waitFor('the activation poll after the restart', 60_000, async () => ((await deliveryPolls()) > pollsBefore ? true : undefined));
-		const secondFailure = delivered[1];
-		await control('POST', '/deliveries/status', { sellerId: SELLER, invoiceNumber: secondFailure, status: 'FAILED', statusMessage: 'Address incomplete' });
-		const afterRestart = await waitFor(`an execution reporting ${secondFailure}`, 150_000, async () => {
-			const runs = await triggerExecutions(beforeRestart);
-			return runs.some((r) => r.invoices.includes(secondFailure)) ? runs : undefined;
-		});
+		await cluster.stopMain();
+		const whileDown = delivered[1];
+		await control('POST', '/deliveries/status', { sellerId: SELLER, invoiceNumber: whileDown, status: 'FAILED', statusMessage: 'Address incomplete' });
+		await cluster.startMain();
+		const afterRestart = await executionReporting(whileDown, beforeRestart);
 		assert.equal(afterRestart.length, 1, `executions after the restart: ${JSON.stringify(afterRestart)}`);
-		assert.deepEqual(afterRestart[0].invoices, [secondFailure]);
+		assert.deepEqual(afterRestart[0].invoices, [whileDown]);
 		assert.ok(workerRan(afterRestart[0].id), `execution ${afterRestart[0].id} was not run by a worker`);
+
+		// And polling goes on after the restart: a new failure fires once, with the next poll.
+		const beforeNew = await lastExecutionId();
+		const afterRestartFailure = delivered[2];
+		await control('POST', '/deliveries/status', { sellerId: SELLER, invoiceNumber: afterRestartFailure, status: 'FAILED', statusMessage: 'Number not in use' });
+		const fresh = await executionReporting(afterRestartFailure, beforeNew);
+		assert.equal(fresh.length, 1, `executions for the new failure: ${JSON.stringify(fresh)}`);
+		assert.deepEqual(fresh[0].invoices, [afterRestartFailure]);
+		assert.ok(workerRan(fresh[0].id), `execution ${fresh[0].id} was not run by a worker`);
+
 		const all = await triggerExecutions(triggerBaseline);
-		report.trigger = { executions: all.map((r) => ({ id: r.id, invoices: r.invoices })), polls: await deliveryPolls() };
+		assert.deepEqual(all.map((r) => r.invoices), [[firstFailure], [whileDown], [afterRestartFailure]], 'each failure fired exactly one execution');
+		report.trigger = all.map((r) => ({ execution: r.id, invoices: r.invoices, worker: cluster.workers.find((w) => executionsRunBy(w).has(r.id))?.name }));
 		console.log(`      ${JSON.stringify(report.trigger)}`);
 	});
 
@@ -359,8 +371,18 @@ async function main() {
 		for (const id of victims) assert.ok(!executionsRunBy(worker1).has(id), `execution ${id} ran again on worker-1`);
 		const answeredAfterKill = sent.filter((r) => victims.includes(String((r.body as { reference: string }).reference).split('/')[1]) && (r.answeredAt ?? 0) >= killedAt).length;
 		const victimSent = victims.reduce((n, id) => n + (byExecution.get(id) ?? 0), 0);
+		// What n8n wrote into the killed executions' records.
+		const errorOf = async (id: string) => {
+			const [row] = await cluster.sql<{ data: string }>('select data from execution_data where "executionId" = $1', [Number(id)]);
+			const run = row ? parseFlatted(cluster.main.instance, row.data) : undefined;
+			return run?.resultData.error?.message ?? null;
+		};
+		const messages: Array<string | null> = [];
+		for (const id of victims) messages.push(await errorOf(id)); // one query at a time on one connection
+		const victimErrors = countBy(messages);
 		const result = {
 			victims: victimRows.map((r) => ({ id: r.id, status: r.status, smsSent: byExecution.get(r.id) ?? 0 })),
+			victimErrors: Object.fromEntries(victimErrors),
 			victimSmsSent: victimSent,
 			victimSmsNeverSent: victims.length * PER_BATCH - victimSent,
 			victimSmsCarriedOutButAnswerLost: answeredAfterKill,
@@ -375,26 +397,32 @@ async function main() {
 		await configure({ latencyMs: 0, maxInFlight: null });
 		const batches = 10;
 		const perBatch = 200;
+		// Where the CPU went, per process group, as a share of one core over the phase.
+		const servers = () => [...cluster.workers.filter((w) => !w.server.exited).map((w) => w.server), cluster.main.server, emulatorServer, cluster.postgres.server, cluster.redis.server];
 		const measure = async (prefix: string) => {
 			await resetLog();
 			const before = await lastExecutionId();
+			const cpuBefore = new Map(servers().map((server) => [server.name, groupCpuMs(server)]));
 			const t0 = Date.now();
 			await fireBulk(prefix, batches, perBatch);
 			const rows = await waitForExecutions(BULK_SMS_WORKFLOW_ID, before, batches, 300_000);
 			const seconds = (Date.now() - t0) / 1000;
+			const cores = Object.fromEntries(servers().map((server) => [server.name, +((groupCpuMs(server) - (cpuBefore.get(server.name) ?? 0)) / 1000 / seconds).toFixed(2)]));
 			assert.deepEqual([...countBy(rows.map((r) => r.status))], [['success', batches]]);
 			const { byRef } = sentSms(await requests(), prefix);
 			assertEachSentOnce(byRef, expectedRefs(prefix, batches, perBatch));
-			return { seconds, smsPerSecond: (batches * perBatch) / seconds, owners: countBy([...workerOf(rows.map((r) => r.id), cluster.workers.filter((w) => !w.server.exited)).values()]) };
+			return { seconds, cores, smsPerSecond: (batches * perBatch) / seconds, owners: countBy([...workerOf(rows.map((r) => r.id), cluster.workers.filter((w) => !w.server.exited)).values()]) };
 		};
+		// One worker: worker-2 is gone after case 3 (stopped here when case 3 did not run).
+		for (const worker of cluster.workers.filter((w) => w !== worker1)) await worker.server.stop();
 		const one = await measure('scale1');
 		const worker3 = await cluster.startWorker('worker-3');
 		const two = await measure('scale2');
 		assert.ok((two.owners.get(worker3.name) ?? 0) > 0 && (two.owners.get(worker1.name) ?? 0) > 0, 'both workers ran executions');
 		const result = {
 			sms: batches * perBatch,
-			oneWorker: { seconds: +one.seconds.toFixed(1), smsPerSecond: +one.smsPerSecond.toFixed(0) },
-			twoWorkers: { seconds: +two.seconds.toFixed(1), smsPerSecond: +two.smsPerSecond.toFixed(0), executionsPerWorker: Object.fromEntries(two.owners) },
+			oneWorker: { seconds: +one.seconds.toFixed(1), smsPerSecond: +one.smsPerSecond.toFixed(0), coresUsed: one.cores },
+			twoWorkers: { seconds: +two.seconds.toFixed(1), smsPerSecond: +two.smsPerSecond.toFixed(0), executionsPerWorker: Object.fromEntries(two.owners), coresUsed: two.cores },
 			ratio: +(two.smsPerSecond / one.smsPerSecond).toFixed(2),
 			cpus: require('node:os').cpus().length,
 		};

@@ -133,3 +133,24 @@ export function startServer(name: string, command: string, args: string[], optio
 	running.add(server);
 	return server;
 }
+
+/**
+ * CPU time (user + system, ms) used so far by the live processes of a server's process group — n8n with
+ * its task runner, PostgreSQL with its backends — read from /proc (Linux).
+ */
+export function groupCpuMs(server: ServerProcess): number {
+	const group = server.child.pid!;
+	let ticks = 0;
+	for (const entry of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			// Fields after "(comm) ": state ppid pgrp … utime(12th) stime(13th).
+			const fields = fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ');
+			if (Number(fields[2]) === group) ticks += Number(fields[11]) + Number(fields[12]);
+		} catch {
+			// the process ended while we looked
+		}
+	}
+	return ticks * 10; // USER_HZ is 100 on Linux
+}
+

@@ -38,7 +38,9 @@ export interface QueueCluster {
 	/** One SQL query against n8n's database, with n8n's own PostgreSQL client. */
 	sql<T = Record<string, unknown>>(text: string, values?: unknown[]): Promise<T[]>;
 	startWorker(name: string): Promise<QueueProcess>;
-	restartMain(): Promise<void>;
+	/** Stops main (SIGTERM, as a deploy or a container restart does); `startMain` brings it back. */
+	stopMain(): Promise<void>;
+	startMain(): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -111,8 +113,10 @@ export async function startQueueCluster(options: QueueClusterOptions): Promise<Q
 			workers.push(worker);
 			return worker;
 		},
-		async restartMain() {
+		async stopMain() {
 			await cluster.main.server.stop('SIGTERM', 30_000);
+		},
+		async startMain() {
 			cluster.main = await startMain();
 		},
 		async stop() {

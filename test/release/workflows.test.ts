@@ -36,7 +36,7 @@ test("CI runs on push and pull request, on Node 24, with npm ci, the README's te
 	expect(runs).toContain('npm ci');
 	expect(readmeTestCommand()).toBe('npm test');
 	expect(runs).toContain(readmeTestCommand());
-	for (const tier of ['npm run test:e2e', 'npm run test:install']) expect(runs.some((run) => run.endsWith(tier))).toBe(true);
+	for (const tier of ['npm run test:e2e', 'npm run test:install', 'npm run test:queue']) expect(runs.some((run) => run.endsWith(tier))).toBe(true);
 });
 
 test('publish: on a version tag, OIDC permission, tests before npm publish --provenance', () => {
@@ -54,7 +54,7 @@ test('publish: on a version tag, OIDC permission, tests before npm publish --pro
 	// The e2e tiers run in a job that publishing waits for.
 	const needs = ([] as string[]).concat(job.needs ?? []);
 	const e2eRuns = needs.flatMap((name) => runsOf(publish.jobs[name] as Job));
-	for (const tier of ['npm run test:e2e', 'npm run test:install']) expect(e2eRuns.some((run) => run.endsWith(tier))).toBe(true);
+	for (const tier of ['npm run test:e2e', 'npm run test:install', 'npm run test:queue']) expect(e2eRuns.some((run) => run.endsWith(tier))).toBe(true);
 	const setupNode = job.steps.find((step) => step.uses?.startsWith('actions/setup-node'));
 	expect(setupNode?.with?.['registry-url']).toBe('https://registry.npmjs.org');
 	// Only the publish job may mint an OIDC token.

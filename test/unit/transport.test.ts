@@ -40,6 +40,10 @@ describe('retry policy', () => {
 		expect(state).toEqual({ failures: policy.maxAttempts - 1, waitedMs: 0, rateLimited: 50, rateLimitWaitedMs: 50_000 });
 		const nearlyOut: RetryState = { ...state, rateLimitWaitedMs: policy.maxRateLimitWaitMs - 500 };
 		expect(decideRetry(policy, 'POST', refused, nearlyOut, () => 0)).toEqual({ retry: false, reason: 'wait' });
+		// And a count, so that `Retry-After: 0` for ever does not spin.
+		const immediate = { kind: 'status', status: 429, retryAfterMs: 0 } as const;
+		const manyTimes: RetryState = { ...freshRetryState(), rateLimited: policy.maxRateLimitRetries };
+		expect(decideRetry(policy, 'POST', immediate, manyTimes)).toEqual({ retry: false, reason: 'attempts' });
 	});
 
 	test('honours Retry-After over the back-off, plus a random share of it so refused executions spread out', () => {

@@ -100,7 +100,7 @@ function explainStatus(status: number, body: ReturnType<typeof readErrorBody>, c
 			return {
 				message: 'Cash-In kept rate limiting the requests',
 				description:
-					'The node waited as Cash-In asked for 5 minutes in all, but Cash-In still asked it to slow down. Cash-In ' +
+					'The node kept waiting as Cash-In asked (up to 5 minutes and 100 tries), but Cash-In still asked it to slow down. Cash-In ' +
 					'limits all requests of your partner key together, so other workflows or executions using the same ' +
 					'key count too: run fewer at once, or run this one later. Nothing was sent for this item.',
 			};

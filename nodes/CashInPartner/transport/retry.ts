@@ -7,7 +7,7 @@
  * several workers share that one limit, and an execution may be refused many times in a row while others
  * hold it. So 429s do not use up the attempts; the call waits as long as `Retry-After` says (plus a random
  * share of it, so executions refused together do not all come back at the same instant), for up to
- * `maxRateLimitWaitMs` in all.
+ * `maxRateLimitWaitMs` and `maxRateLimitRetries` in all.
  */
 import type { HttpMethod } from '../contract/endpoints';
 
@@ -20,6 +20,8 @@ export interface RetryPolicy {
 	maxTotalWaitMs: number;
 	/** Total time one call may spend waiting out 429s; they do not count as attempts. */
 	maxRateLimitWaitMs: number;
+	/** At most this many 429s for one call (an API that says `Retry-After: 0` for ever must not spin). */
+	maxRateLimitRetries: number;
 	/** The random extra on top of a 429's wait, as a share of it (0.5: up to half as long again). */
 	rateLimitSpread: number;
 }
@@ -30,6 +32,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 	maxDelayMs: 8_000,
 	maxTotalWaitMs: 60_000,
 	maxRateLimitWaitMs: 300_000,
+	maxRateLimitRetries: 100,
 	rateLimitSpread: 0.5,
 };
 
@@ -83,6 +86,7 @@ export function decideRetry(
 	random: () => number = Math.random,
 ): RetryDecision {
 	if (outcome.kind === 'status' && outcome.status === 429) {
+		if (state.rateLimited >= policy.maxRateLimitRetries) return { retry: false, reason: 'attempts' };
 		const base = outcome.retryAfterMs ?? backoffDelay(policy, state.rateLimited + 1, random);
 		const delayMs = Math.round(base * (1 + random() * policy.rateLimitSpread));
 		if (state.rateLimitWaitedMs + delayMs > policy.maxRateLimitWaitMs) return { retry: false, reason: 'wait' };

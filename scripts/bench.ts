@@ -176,7 +176,7 @@ async function main() {
 	};
 	console.log(`   sent ${references.length} (${new Set(references).size} distinct, each once: ${references.length === new Set(references).size && references.length === ITEMS})`);
 	console.log(`   ${limitedRate.toFixed(1)} items/s = ${(limitedRate / ceiling).toFixed(2)}× the limiter's ceiling of ${ceiling} items/s`);
-	console.log(`   the node at ${LIMITER_IN_FLIGHT} in flight with no limiter: ${unthrottled.toFixed(1)} items/s; limited/unthrottled = ${(limitedRate / unthrottled).toFixed(2)}× (the rest is the one Retry-After pause)`);
+	console.log(`   the node at ${LIMITER_IN_FLIGHT} in flight with no limiter: ${unthrottled.toFixed(1)} items/s; limited/unthrottled = ${(limitedRate / unthrottled).toFixed(2)}× (the rest: learning the limit, the refused requests wait Retry-After)`);
 	await control(emulator, '/config', 'POST', { maxInFlight: null, latencyMs: 0 });
 
 	console.log(`\n3) Seller Delivery → Get Many, Return All over ${DELIVERIES.toLocaleString('en')} deliveries (emulator latency 0)`);

@@ -5,14 +5,13 @@
  * Same login, credential and example workflows as `npm start`, plus a published bulk-SMS webhook workflow.
  * Ctrl-C stops every process it started and removes their folders.
  */
-import { createServer } from 'node:net';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { startEmulator } from '../test/emulator/server';
 import { BULK_SMS_WEBHOOK_PATH, BULK_SMS_WORKFLOW_ID, bulkSmsWorkflow } from '../test/e2e/queueWorkflows';
 import { EMULATOR_CREDENTIAL } from '../test/e2e/workflows';
-import { OWNER } from './lib/n8n';
+import { OWNER, portIsFree } from './lib/n8n';
 import { stopAll } from './lib/processes';
 import { startQueueCluster } from './lib/queue';
 
@@ -60,14 +59,6 @@ async function main() {
     curl -X POST http://127.0.0.1:${PORT}/webhook/${BULK_SMS_WEBHOOK_PATH} -H 'content-type: application/json' -d '${sample}'
 
   Press Ctrl-C to stop everything.`);
-}
-
-function portIsFree(port: number): Promise<boolean> {
-	return new Promise((resolve) => {
-		const probe = createServer();
-		probe.once('error', () => resolve(false));
-		probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-	});
 }
 
 main().catch(async (error) => {

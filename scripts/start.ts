@@ -6,13 +6,12 @@
  * Ctrl-C stops everything it started and removes its temporary n8n folder.
  */
 import * as fs from 'node:fs';
-import { createServer } from 'node:net';
 import * as path from 'node:path';
 
 import { PRODUCTION_BASE_URL } from '../nodes/CashInPartner/contract/endpoints';
 import { type Emulator, startEmulator } from '../test/emulator/server';
 import { EMULATOR_CREDENTIAL } from '../test/e2e/workflows';
-import { importCredentials, importWorkflows, OWNER, prepareN8n, setUpOwner, startN8nServer, stopN8nServer } from './lib/n8n';
+import { importCredentials, importWorkflows, OWNER, portIsFree, prepareN8n, setUpOwner, startN8nServer, stopN8nServer } from './lib/n8n';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PORT = Number(process.env.N8N_PORT ?? 5678);
@@ -80,14 +79,6 @@ async function main() {
   Workflows:      ${examples.map((w) => w.name).join('\n                  ')}
 
   Press Ctrl-C to stop everything.`);
-}
-
-function portIsFree(port: number): Promise<boolean> {
-	return new Promise((resolve) => {
-		const probe = createServer();
-		probe.once('error', () => resolve(false));
-		probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-	});
 }
 
 main().catch((error) => {

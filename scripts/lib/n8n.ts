@@ -32,6 +32,15 @@ export function freePort(): Promise<number> {
 	});
 }
 
+/** Whether nothing listens on 127.0.0.1:`port` yet (for fixed ports a user asked for, like 5678). */
+export function portIsFree(port: number): Promise<boolean> {
+	return new Promise((resolve) => {
+		const probe = createServer();
+		probe.once('error', () => resolve(false));
+		probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+	});
+}
+
 /** `npm pack` of the built package, unpacked into the user folder's community-nodes folder. */
 export function installPackedPackage(userFolder: string): string {
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cash-in-pack-'));

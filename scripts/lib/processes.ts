@@ -135,22 +135,31 @@ export function startServer(name: string, command: string, args: string[], optio
 }
 
 /**
- * CPU time (user + system, ms) used so far by the live processes of a server's process group — n8n with
- * its task runner, PostgreSQL with its backends — read from /proc (Linux).
+ * CPU time (user + system, ms) used so far by the live processes of a server: its process group and every
+ * descendant (PostgreSQL's backends make their own groups; n8n's task runner stays in n8n's), from /proc.
  */
 export function groupCpuMs(server: ServerProcess): number {
 	const group = server.child.pid!;
-	let ticks = 0;
+	const stats: Array<{ pid: number; ppid: number; pgrp: number; ticks: number }> = [];
 	for (const entry of fs.readdirSync('/proc')) {
 		if (!/^\d+$/.test(entry)) continue;
 		try {
-			// Fields after "(comm) ": state ppid pgrp … utime(12th) stime(13th).
+			// Fields after "(comm) ": state ppid pgrp … utime (12th) stime (13th).
 			const fields = fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ');
-			if (Number(fields[2]) === group) ticks += Number(fields[11]) + Number(fields[12]);
+			stats.push({ pid: Number(entry), ppid: Number(fields[1]), pgrp: Number(fields[2]), ticks: Number(fields[11]) + Number(fields[12]) });
 		} catch {
 			// the process ended while we looked
 		}
 	}
-	return ticks * 10; // USER_HZ is 100 on Linux
+	const members = new Set(stats.filter((p) => p.pgrp === group).map((p) => p.pid));
+	for (let grew = true; grew; ) {
+		grew = false;
+		for (const p of stats) {
+			if (!members.has(p.pid) && members.has(p.ppid)) {
+				members.add(p.pid);
+				grew = true;
+			}
+		}
+	}
+	return stats.filter((p) => members.has(p.pid)).reduce((sum, p) => sum + p.ticks, 0) * 10; // USER_HZ is 100 on Linux
 }
-

@@ -10,12 +10,17 @@
  *  3. Seller Delivery → Get Many, Return All over 100,000 deliveries: wall time, peak and retained memory.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'cash-in-bench-'));
+if (!process.env.N8N_USER_FOLDER) {
+	// n8n-core wants a user folder; this one is the benchmark's own and goes with it.
+	const folder = mkdtempSync(join(tmpdir(), 'cash-in-bench-'));
+	process.env.N8N_USER_FOLDER = folder;
+	process.on('exit', () => rmSync(folder, { recursive: true, force: true }));
+}
 process.env.N8N_ENCRYPTION_KEY ??= 'cash-in-partner-bench';
 process.env.N8N_LOG_LEVEL ??= 'silent';
 

@@ -30,7 +30,7 @@ import {
 import { EMULATOR_CREDENTIAL } from '../test/e2e/workflows';
 import { createChecks, delay } from './lib/checks';
 import { parseFlatted } from './lib/n8n';
-import { groupCpuMs, type ServerProcess, startServer, stopAll } from './lib/processes';
+import { groupCpuMs, interrupted, type ServerProcess, startServer, stopAll } from './lib/processes';
 import { executionsRunBy, type QueueCluster, type QueueProcess, startQueueCluster } from './lib/queue';
 
 const BATCHES = 20;
@@ -41,7 +41,8 @@ const checks = createChecks();
 const { failed, summary } = checks;
 /** QUEUE_CASES=2,5 runs only those cases (while working on one); CI runs all. */
 const only = process.env.QUEUE_CASES?.split(',').map((c) => c.trim());
-const check = (name: string, body: () => Promise<void>) => (only && !only.includes(name.split('.')[0]) ? Promise.resolve() : checks.check(name, body));
+const check = (name: string, body: () => Promise<void>) =>
+	(only && !only.includes(name.split('.')[0])) || interrupted() ? Promise.resolve() : checks.check(name, body);
 const report: Record<string, unknown> = {};
 
 // ---------------------------------------------------------------------------------------------------

@@ -23,6 +23,10 @@ export interface ServerProcess {
 const running = new Set<ServerProcess>();
 const folders = new Set<string>();
 let hooked = false;
+let interruptedBy: NodeJS.Signals | undefined;
+
+/** The signal that interrupted the script, if one did: what is still to run should not start. */
+export const interrupted = () => interruptedBy;
 
 /** Removes `dir` when the script ends, however it ends. */
 export function removeOnExit(dir: string): string {
@@ -55,8 +59,12 @@ function hookExit() {
 		process.on(signal, () => {
 			// A script with its own handler (npm run start:queue) stops things itself; `exit` still sweeps.
 			if (process.listenerCount(signal) > 1) return;
+			interruptedBy = signal;
 			console.log(`\n${signal}: stopping every server this script started…`);
-			void stopAll().finally(() => process.exit(130));
+			// All at once and briefly: an interrupted run has no executions worth waiting for.
+			void Promise.all([...running].map((server) => server.stop('SIGTERM', 5_000)))
+				.then(killEverything)
+				.finally(() => process.exit(130));
 		});
 	}
 }

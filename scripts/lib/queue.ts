@@ -98,6 +98,9 @@ export async function startQueueCluster(options: QueueClusterOptions): Promise<Q
 
 	const { Client } = require(require.resolve('pg', { paths: [path.join(mainInstance.runtime.dir, 'node_modules', 'n8n')] }));
 	const db = new Client({ host: '127.0.0.1', port: postgres.port, user: postgres.user, database: postgres.database });
+	// A lost connection (PostgreSQL stopping at the end or on Ctrl-C) shows up in the next query; the
+	// client's own error event must not crash the script before it has stopped everything.
+	db.on('error', () => {});
 	await db.connect();
 
 	const cluster: QueueCluster = {

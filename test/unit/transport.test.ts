@@ -121,7 +121,56 @@ describe('request gate', () => {
 		})();
 	});
 
-	test('a 429 pauses every request for Retry-After', async () => {
+	test('slow start: from initialInFlight the bound grows by one per success (doubling per round trip) up to the maximum', async () => {
+		const gate = new RequestGate({ maxInFlight: 32 });
+		expect(gate.currentLimit).toBe(8);
+		for (let i = 0; i < 8; i++) gate.release(await gate.acquire(), 'success');
+		expect(gate.currentLimit).toBe(16);
+		for (let i = 0; i < 30; i++) gate.release(await gate.acquire(), 'success');
+		expect(gate.currentLimit).toBe(32);
+		expect(new RequestGate({ maxInFlight: 1 }).currentLimit).toBe(1);
+	});
+
+	test('a 429 while others of ours are accepted: no pause, the bound drops to those still in flight', async () => {
+		const gate = new RequestGate({ maxInFlight: 4, initialInFlight: 4 });
+		const tickets = [await gate.acquire(), await gate.acquire(), await gate.acquire()];
+		gate.release(tickets[0], 'rate-limited', 60_000);
+		expect(gate.currentLimit).toBe(2);
+		const started = Date.now();
+		tickets.slice(1).forEach((t) => gate.release(t, 'success')); // the API held 2 of ours
+		gate.release(await gate.acquire(), 'success'); // not paused for the minute Retry-After asked
+		expect(Date.now() - started).toBeLessThan(1000);
+		expect(gate.currentLimit).toBe(2);
+	});
+
+	test('refused while holding nothing the limit is others\': the bound restarts at 1 and grows one per round trip', async () => {
+		let now = 0;
+		const gate = new RequestGate({ maxInFlight: 8, initialInFlight: 1, now: () => now, random: () => 0 });
+		gate.release(await gate.acquire(), 'rate-limited', 0);
+		expect(gate.currentLimit).toBe(1);
+		now = 100; // well within probeAfterMs: still growing, since nothing of ours was ever refused at a bound
+		gate.release(await gate.acquire(), 'success');
+		expect(gate.currentLimit).toBe(2);
+		gate.release(await gate.acquire(), 'success');
+		gate.release(await gate.acquire(), 'success');
+		expect(gate.currentLimit).toBe(3);
+	});
+
+	test('what a 429 taught goes stale: after probeAfterMs without one, the bound grows per round trip again', async () => {
+		let now = 0;
+		const gate = new RequestGate({ maxInFlight: 16, initialInFlight: 4, probeSuccesses: 1000, probeAfterMs: 5000, now: () => now });
+		const tickets = [await gate.acquire(), await gate.acquire(), await gate.acquire(), await gate.acquire()];
+		gate.release(tickets[0], 'rate-limited', 0);
+		tickets.slice(1).forEach((t) => gate.release(t, 'success')); // learned: 3
+		expect(gate.currentLimit).toBe(3);
+		for (let i = 0; i < 10; i++) gate.release(await gate.acquire(), 'success');
+		expect(gate.currentLimit).toBe(3); // fresh: probing would take 1,000 successes
+		now = 6000;
+		for (let i = 0; i < 3; i++) gate.release(await gate.acquire(), 'success');
+		expect(gate.currentLimit).toBe(4);
+	});
+
+	test('a 429 when none of ours is held pauses every request for Retry-After', async () => {
 		const gate = new RequestGate({ maxInFlight: 4 });
 		gate.release(await gate.acquire(), 'rate-limited', 300);
 		const started = Date.now();

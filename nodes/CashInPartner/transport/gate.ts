@@ -1,6 +1,7 @@
 /**
- * The gate every request of one node execution passes: it bounds how many requests are in flight, pauses
- * them all when the API says 429, and adapts the bound (additive increase, multiplicative decrease).
+ * The gate every request of one node execution passes: it bounds how many requests are in flight, starts
+ * low and doubles per round trip (slow start), and adapts the bound to the API's 429s (additive increase,
+ * informed decrease).
  * One gate is created per execution — nothing here is module-level — so two executions share nothing.
  *
  * The decrease is informed rather than blind halving: when a 429 arrives, the requests then in flight are
@@ -30,8 +31,8 @@ export interface GateOptions {
 	 */
 	initialInFlight?: number;
 	/**
-	 * After a 429: how many successes at the learned bound before it grows by one. Probing above it costs a
-	 * 429 and so a `Retry-After` pause for every request, hence slowly.
+	 * After a 429: how many successes at the learned bound before it grows by one (unless `probeAfterMs`
+	 * comes first). Probing above it costs a 429 and a `Retry-After` wait, hence slowly.
 	 */
 	probeSuccesses?: number;
 	/** After a 429, how long before the bound grows again at the normal pace anyway (ms). */

@@ -11,7 +11,8 @@
  *   3. worker dies:   SIGKILL to one worker in the middle of a run, what n8n does with its executions;
  *   4. trigger:       the trigger polls on main, a worker runs each event once, also across a main restart;
  *   5. scaling:       a CPU-bound bulk with 1 worker, then with 2.
- * The last line is one JSON object with the measured numbers.
+ * The last line is one JSON object with the measured numbers. QUEUE_CASES=2,5 runs only those cases;
+ * QUEUE_DUMP=<file> writes case 2's request log and execution records there, for a closer look.
  */
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';

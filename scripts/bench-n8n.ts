@@ -13,21 +13,21 @@
  * Rounds alternate the configurations, and the median round is kept. The last line is one JSON object.
  * BENCH_ROUNDS=n sets the rounds (3); BENCH_CPU_PROF=1 also writes V8 CPU profiles of n8n.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createInterface } from 'node:readline';
 
 import { DEFAULT_PARALLEL_REQUESTS, MAX_PARALLEL_REQUESTS } from '../nodes/CashInPartner/actions/options';
 import { ENDPOINTS } from '../nodes/CashInPartner/contract/endpoints';
 import { EMULATOR_CREDENTIAL } from '../test/e2e/workflows';
 import { delay } from './lib/checks';
+import { startEmulatorProcess } from './lib/emulator';
 import { importCredentials, importWorkflows, type N8nInstance, prepareN8n, restSession, runViaRest, setUpOwner, startN8nServer, stopN8nServer } from './lib/n8n';
+import { processCpuMs } from './lib/processes';
 
 const ITEMS = 1000;
 const LATENCY_MS = 50;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const CLOCK_TICKS_PER_SECOND = 100; // Linux USER_HZ
 
 interface Config {
 	id: string;
@@ -128,18 +128,6 @@ const own = file + "." + process.pid + "." + require('worker_threads').threadId;
 setInterval(() => { fs.writeFileSync(own + ".tmp", String(count)); fs.renameSync(own + ".tmp", own); }, 200).unref();
 `;
 
-function cpuMs(pid: number): number {
-	const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-	// utime and stime are fields 14 and 15 of /proc/<pid>/stat (index 11 and 12 after the command name).
-	return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
-}
-
-async function startEmulatorProcess(): Promise<{ child: ChildProcess; baseUrl: string; controlUrl: string; partnerKey: string }> {
-	const child = spawn(process.execPath, [path.join(__dirname, '../test/emulator/cli.js'), '--latency', String(LATENCY_MS), '--no-log'], { stdio: ['ignore', 'pipe', 'inherit'] });
-	const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
-	return { child, ...JSON.parse(line) };
-}
-
 interface Sample {
 	itemsPerSecond: number;
 	cpuMsPerItem: number;
@@ -150,7 +138,7 @@ interface Sample {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main() {
-	const emulator = await startEmulatorProcess();
+	const emulator = await startEmulatorProcess({ latencyMs: LATENCY_MS, recordRequests: false });
 	const counterFile = path.join(fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'cash-in-bench-n8n-')), 'expressions');
 	const preload = `${counterFile}.preload.js`;
 	fs.writeFileSync(preload, COUNTER_PRELOAD);
@@ -173,7 +161,7 @@ async function main() {
 		await setUpOwner(n8n);
 		const rest = await restSession(n8n);
 		const pid = server.pid!;
-		const sentSoFar = async () => ((await (await fetch(`${emulator.controlUrl}/state`)).json()) as { sms: unknown[] }).sms.length;
+		const sentSoFar = async () => (await emulator.control<{ sms: unknown[] }>('GET', '/state')).sms.length;
 		const expressions = async () => {
 			await delay(450);
 			const dir = path.dirname(counterFile);
@@ -182,10 +170,10 @@ async function main() {
 		};
 
 		async function measure(id: string) {
-			const [cpuBefore, exprBefore, sentBefore] = [cpuMs(pid), await expressions(), await sentSoFar()];
+			const [cpuBefore, exprBefore, sentBefore] = [processCpuMs(pid), await expressions(), await sentSoFar()];
 			const { status, run } = await runViaRest(n8n!, rest, id, { triggerToStartFrom: { name: 'Start' } }, 300_000);
 			if (status !== 'success') throw new Error(`${id}: ${status}`);
-			const [cpuAfter, exprAfter, sentAfter] = [cpuMs(pid), await expressions(), await sentSoFar()];
+			const [cpuAfter, exprAfter, sentAfter] = [processCpuMs(pid), await expressions(), await sentSoFar()];
 			return { cpu: cpuAfter - cpuBefore, expressions: exprAfter - exprBefore, sent: sentAfter - sentBefore, run };
 		}
 
@@ -241,7 +229,7 @@ async function main() {
 	} finally {
 		// A profiled n8n writes its profile only when it exits by itself: give it time to.
 		if (server) await stopN8nServer(server, process.env.BENCH_CPU_PROF === '1' ? 120_000 : 10_000);
-		emulator.child.kill('SIGTERM');
+		await emulator.server.stop();
 		if (n8n) fs.rmSync(n8n.home, { recursive: true, force: true });
 		fs.rmSync(path.dirname(counterFile), { recursive: true, force: true });
 	}

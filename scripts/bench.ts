@@ -9,11 +9,9 @@
  *  2. An API holding 10 requests at once (429 + Retry-After: 1 beyond): 1,000 SMS at the maximum parallelism.
  *  3. Seller Delivery → Get Many, Return All over 100,000 deliveries: wall time, peak and retained memory.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 
 if (!process.env.N8N_USER_FOLDER) {
 	// n8n-core wants a user folder; this one is the benchmark's own and goes with it.
@@ -29,32 +27,13 @@ import { Pool } from 'undici';
 import { API_KEY_HEADER, ENDPOINTS, pathOf } from '../nodes/CashInPartner/contract/endpoints';
 import { DEFAULT_PARALLEL_REQUESTS, MAX_PARALLEL_REQUESTS } from '../nodes/CashInPartner/actions/options';
 import { BARE_HTTP_TYPE } from '../test/harness/bareHttpNode';
+import { type EmulatorProcess, startEmulatorProcess } from './lib/emulator';
 
 const ITEMS = 1000;
 const SERIAL_ITEMS = 100;
 const LATENCY_MS = 50;
 const LIMITER_IN_FLIGHT = 10;
 const DELIVERIES = 100_000;
-
-interface EmulatorProcess {
-	child: ChildProcess;
-	baseUrl: string;
-	controlUrl: string;
-	partnerKey: string;
-}
-
-async function startEmulatorProcess(): Promise<EmulatorProcess> {
-	const child = spawn(process.execPath, [join(__dirname, '../test/emulator/cli.js'), '--latency', String(LATENCY_MS), '--no-log'], {
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
-	const [line] = await new Promise<string[]>((resolve) => createInterface({ input: child.stdout! }).once('line', (l) => resolve([l])));
-	return { child, ...JSON.parse(line) };
-}
-
-async function control(emulator: EmulatorProcess, path: string, method: string, body?: unknown) {
-	const response = await fetch(emulator.controlUrl + path, { method, body: body === undefined ? undefined : JSON.stringify(body) });
-	return response.status === 200 ? response.json() : undefined;
-}
 
 const itemsPerSecond = (count: number, ms: number) => (count / ms) * 1000;
 const fmt = (n: number) => n.toFixed(1).padStart(8);
@@ -91,9 +70,9 @@ async function undiciRun(emulator: EmulatorProcess, count: number, parallel: num
 async function main() {
 	// Loaded after the environment above is set: n8n-core reads it when it loads.
 	const { runNode } = await import('../test/harness/engine');
-	const emulator = await startEmulatorProcess();
+	const emulator = await startEmulatorProcess({ latencyMs: LATENCY_MS, recordRequests: false });
 	const credential = { apiKey: emulator.partnerKey, environment: 'sandbox' as const, sandboxBaseUrl: emulator.baseUrl };
-	const { creditorIds } = (await control(emulator, '/seed', 'POST', { creditors: ITEMS })) as { creditorIds: string[] };
+	const { creditorIds } = (await emulator.control('POST', '/seed', { creditors: ITEMS })) as { creditorIds: string[] };
 
 	const operations = {
 		'SMS → Send': {
@@ -156,8 +135,8 @@ async function main() {
 	// What the node reaches with 10 in flight and no limiter: the practical ceiling through n8n's request path.
 	const unthrottled = await node(operations['SMS → Send'], ITEMS, LIMITER_IN_FLIGHT);
 	console.log(`\n2) API holding ${LIMITER_IN_FLIGHT} requests at once (429, Retry-After: 1 beyond), latency ${LATENCY_MS} ms: ${ITEMS} SMS at parallelism ${MAX_PARALLEL_REQUESTS}`);
-	await control(emulator, '/state', 'DELETE');
-	await control(emulator, '/config', 'POST', { maxInFlight: LIMITER_IN_FLIGHT, retryAfter: '1' });
+	await emulator.control('DELETE', '/state');
+	await emulator.control('POST', '/config', { maxInFlight: LIMITER_IN_FLIGHT, retryAfter: '1' });
 	const ceiling = LIMITER_IN_FLIGHT / (LATENCY_MS / 1000);
 	const { ms: limitedMs, result: limited } = await timeIt(() =>
 		runNode({
@@ -166,7 +145,7 @@ async function main() {
 			credential,
 		}),
 	);
-	const { sms } = (await control(emulator, '/state', 'GET')) as { sms: Array<{ reference: string }> };
+	const { sms } = (await emulator.control('GET', '/state')) as { sms: Array<{ reference: string }> };
 	const references = sms.map((s) => s.reference).filter((r) => r?.startsWith('L-'));
 	const limitedRate = itemsPerSecond(ITEMS, limitedMs);
 	results.limiter = {
@@ -182,10 +161,10 @@ async function main() {
 	console.log(`   sent ${references.length} (${new Set(references).size} distinct, each once: ${references.length === new Set(references).size && references.length === ITEMS})`);
 	console.log(`   ${limitedRate.toFixed(1)} items/s = ${(limitedRate / ceiling).toFixed(2)}× the limiter's ceiling of ${ceiling} items/s`);
 	console.log(`   the node at ${LIMITER_IN_FLIGHT} in flight with no limiter: ${unthrottled.toFixed(1)} items/s; limited/unthrottled = ${(limitedRate / unthrottled).toFixed(2)}× (the rest: learning the limit, the refused requests wait Retry-After)`);
-	await control(emulator, '/config', 'POST', { maxInFlight: null, latencyMs: 0 });
+	await emulator.control('POST', '/config', { maxInFlight: null, latencyMs: 0 });
 
 	console.log(`\n3) Seller Delivery → Get Many, Return All over ${DELIVERIES.toLocaleString('en')} deliveries (emulator latency 0)`);
-	await control(emulator, '/seed', 'POST', { deliveries: [{ sellerId: 'c_bench', count: DELIVERIES, perDay: Math.ceil(DELIVERIES / 25) }] });
+	await emulator.control('POST', '/seed', { deliveries: [{ sellerId: 'c_bench', count: DELIVERIES, perDay: Math.ceil(DELIVERIES / 25) }] });
 	const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 	const retainedAfter = async (limit: number) => {
 		gc();
@@ -211,7 +190,7 @@ async function main() {
 	console.log(`   growth: ${growthPer10k.toFixed(1)} MB per 10,000 deliveries (slope between ${small.count} and ${full.count} items: the output items themselves)`);
 
 	console.log(`\n${JSON.stringify(results)}`);
-	emulator.child.kill();
+	await emulator.server.stop();
 }
 
 main().catch((error) => {

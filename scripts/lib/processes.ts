@@ -142,23 +142,39 @@ export function startServer(name: string, command: string, args: string[], optio
 	return server;
 }
 
+interface ProcStat {
+	pid: number;
+	ppid: number;
+	pgrp: number;
+	/** User + system CPU time so far, in ms. */
+	cpuMs: number;
+}
+
+/** One process's line of /proc/<pid>/stat (Linux), or undefined when it has ended. */
+function procStat(pid: number): ProcStat | undefined {
+	try {
+		// Fields after "(comm) ": state ppid pgrp … utime (12th) stime (13th), in clock ticks of 10 ms (USER_HZ 100).
+		const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+		return { pid, ppid: Number(fields[1]), pgrp: Number(fields[2]), cpuMs: (Number(fields[11]) + Number(fields[12])) * 10 };
+	} catch {
+		return undefined;
+	}
+}
+
+/** CPU time (user + system, ms) one process has used so far. */
+export const processCpuMs = (pid: number): number => procStat(pid)?.cpuMs ?? 0;
+
 /**
  * CPU time (user + system, ms) used so far by the live processes of a server: its process group and every
- * descendant (PostgreSQL's backends make their own groups; n8n's task runner stays in n8n's), from /proc.
+ * descendant (PostgreSQL's backends make their own groups; n8n's task runner stays in n8n's).
  */
 export function groupCpuMs(server: ServerProcess): number {
 	const group = server.child.pid!;
-	const stats: Array<{ pid: number; ppid: number; pgrp: number; ticks: number }> = [];
-	for (const entry of fs.readdirSync('/proc')) {
-		if (!/^\d+$/.test(entry)) continue;
-		try {
-			// Fields after "(comm) ": state ppid pgrp … utime (12th) stime (13th).
-			const fields = fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ');
-			stats.push({ pid: Number(entry), ppid: Number(fields[1]), pgrp: Number(fields[2]), ticks: Number(fields[11]) + Number(fields[12]) });
-		} catch {
-			// the process ended while we looked
-		}
-	}
+	const stats = fs
+		.readdirSync('/proc')
+		.filter((entry) => /^\d+$/.test(entry))
+		.map((entry) => procStat(Number(entry)))
+		.filter((stat): stat is ProcStat => stat !== undefined);
 	const members = new Set(stats.filter((p) => p.pgrp === group).map((p) => p.pid));
 	for (let grew = true; grew; ) {
 		grew = false;
@@ -169,5 +185,5 @@ export function groupCpuMs(server: ServerProcess): number {
 			}
 		}
 	}
-	return stats.filter((p) => members.has(p.pid)).reduce((sum, p) => sum + p.ticks, 0) * 10; // USER_HZ is 100 on Linux
+	return stats.filter((p) => members.has(p.pid)).reduce((sum, p) => sum + p.cpuMs, 0);
 }

@@ -50,7 +50,6 @@ export const QUEUE_ENV: Record<string, string> = {
 	// The editor's "Execute workflow" runs on a worker too (n8n 3.x's default), so a user sees what production does.
 	OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
 	QUEUE_HEALTH_CHECK_ACTIVE: 'false',
-	N8N_RUNNERS_ENABLED: 'true',
 };
 
 export async function startQueueCluster(options: QueueClusterOptions): Promise<QueueCluster> {

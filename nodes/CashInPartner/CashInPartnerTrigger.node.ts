@@ -4,23 +4,23 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 	type IPollFunctions,
+	NodeApiError,
 	NodeConnectionTypes,
 	NodeOperationError,
 } from 'n8n-workflow';
 
-import { simplifyDelivery } from './actions/delivery/getAll.operation';
-import { DELIVERIES_DEFAULT_WINDOW_DAYS, FAILED_DELIVERY_STATUS } from './contract/endpoints';
-import type { Delivery } from './contract/schemas';
+import { DEFAULT_PARALLEL_REQUESTS } from './actions/options';
+import { DELIVERIES_DEFAULT_WINDOW_DAYS } from './contract/endpoints';
+import { currentState, type DeliveryEvent, legacySnapshots, type SellerMark, type WatchState } from './monitoring/deliveryChanges';
+import { eventItem, readChanges, readDeliveries } from './monitoring/watch';
 import { createClient, RequestGate } from './transport';
-import { deliveryPages } from './transport/deliveries';
-import { type DeliveryEvent, detectChanges, type SellerSnapshot } from './trigger/deliveryEvents';
+import { forEachBounded } from './transport/parallel';
+import { normaliseId } from './validation/identifier';
 
 /** How many deliveries a manual test run shows, so the user sees the data shape. */
 const SAMPLE_SIZE = 10;
 
-interface TriggerState {
-	sellers?: Record<string, SellerSnapshot>;
-}
+type SellerFailure = { sellerId: string; error: Error & { description?: string | null } };
 
 export class CashInPartnerTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -34,7 +34,8 @@ export class CashInPartnerTrigger implements INodeType {
 		defaults: { name: 'Cash-In Partner Trigger' },
 		polling: true,
 		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Delivery Events', 'Sellers Not Read'],
 		credentials: [{ name: 'cashInPartnerApi', required: true }],
 		properties: [
 			{
@@ -42,8 +43,8 @@ export class CashInPartnerTrigger implements INodeType {
 				name: 'event',
 				type: 'options',
 				options: [
-					{ name: 'Delivery Failed', value: 'deliveryFailed', description: 'A delivery became FAILED' },
-					{ name: 'Delivery Status Changed', value: 'deliveryStatusChanged', description: 'A known delivery changed to any other status' },
+					{ name: 'Delivery Failed', value: 'deliveryFailed', description: 'A delivery failed since the last poll' },
+					{ name: 'Delivery Status Changed', value: 'deliveryStatusChanged', description: 'A delivery got a new status since the last poll' },
 				],
 				default: 'deliveryFailed',
 			},
@@ -57,7 +58,7 @@ export class CashInPartnerTrigger implements INodeType {
 				description: 'The Cash-In IDs of the sellers (creditors) to watch, separated by commas or new lines',
 			},
 			{
-				displayName: `Cash-In advises reading delivery information about once a day: set Poll Times to Every Day or Every Hour. Each poll reads the last ${DELIVERIES_DEFAULT_WINDOW_DAYS} days of each seller. The first activation only records what exists; later polls report what changed since.`,
+				displayName: `Cash-In advises reading delivery information about once a day: set Poll Times to Every Day or Every Hour. Each poll reads the last ${DELIVERIES_DEFAULT_WINDOW_DAYS} days of each seller. The first activation only records where each seller stands; later polls report what changed since. A seller that cannot be read comes out of the second output, "Sellers Not Read". For hundreds of sellers kept in a sheet or CRM, use a Schedule Trigger and the Cash-In Partner node's "Get Changes" (Seller Delivery) instead.`,
 				name: 'frequencyNotice',
 				type: 'notice',
 				default: '',
@@ -67,55 +68,79 @@ export class CashInPartnerTrigger implements INodeType {
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const event = this.getNodeParameter('event') as DeliveryEvent;
-		const sellerIds = String(this.getNodeParameter('sellerIds'))
-			.split(/[\s,;]+/)
-			.map((id) => id.trim())
-			.filter(Boolean);
-		if (sellerIds.length === 0) {
-			throw new NodeOperationError(this.getNode(), 'Seller IDs is empty', { description: 'Enter at least one seller ID to watch.' });
-		}
-		const api = createClient(this, { gate: new RequestGate({ maxInFlight: 1 }) });
-		const read = async (sellerId: string, status?: string, limit = Number.POSITIVE_INFINITY) => {
-			const deliveries: Delivery[] = [];
-			for await (const page of deliveryPages(api, { sellerId, filters: { status }, limit, itemIndex: 0 })) deliveries.push(...page);
-			return deliveries;
-		};
-		const onlyFailed = event === 'deliveryFailed' ? FAILED_DELIVERY_STATUS : undefined;
-		const toItem = (sellerId: string, delivery: Delivery, previousStatus: string | null): INodeExecutionData => ({
-			json: { event, sellerId, previousStatus, ...simplifyDelivery(delivery) },
-		});
+		const sellerIds = readSellerIds(this);
+		const api = createClient(this, { gate: new RequestGate({ maxInFlight: DEFAULT_PARALLEL_REQUESTS }) });
 
 		if (this.getMode() === 'manual') {
+			// The Test step: a few recent deliveries, so the data shape shows; nothing is remembered.
 			const samples: INodeExecutionData[] = [];
 			for (const sellerId of sellerIds) {
-				const recent = await read(sellerId, onlyFailed, SAMPLE_SIZE);
-				samples.push(...recent.map((delivery) => toItem(sellerId, delivery, null)));
+				if (samples.length >= SAMPLE_SIZE) break;
+				const recent = await readDeliveries(api, sellerId, event, undefined, SAMPLE_SIZE - samples.length);
+				samples.push(...recent.map((delivery) => ({ json: eventItem(event, sellerId, delivery) })));
 			}
-			return samples.length ? [samples.slice(0, SAMPLE_SIZE)] : null;
+			return samples.length ? [samples, []] : null;
 		}
 
-		const state = this.getWorkflowStaticData('node') as TriggerState;
-		const snapshots = { ...(state.sellers ?? {}) };
-		const items: INodeExecutionData[] = [];
-		const failures: Array<{ sellerId: string; error: Error & { description?: string | null } }> = [];
-		for (const sellerId of sellerIds) {
+		const stored = this.getWorkflowStaticData('node');
+		const previous = currentState(stored, event);
+		const legacy = previous ? undefined : legacySnapshots(stored);
+		const marks: Record<string, SellerMark> = { ...(previous?.sellers ?? {}) };
+		const events: INodeExecutionData[][] = sellerIds.map(() => []);
+		const failures: SellerFailure[] = [];
+
+		await forEachBounded(sellerIds.length, DEFAULT_PARALLEL_REQUESTS, async (index) => {
+			const sellerId = sellerIds[index];
 			try {
-				const { changes, snapshot } = detectChanges(event, snapshots[sellerId], await read(sellerId, onlyFailed));
-				snapshots[sellerId] = snapshot;
-				items.push(...changes.map(({ delivery, previousStatus }) => toItem(sellerId, delivery, previousStatus)));
+				const { changes, mark } = await readChanges(api, { sellerId, event, mark: marks[sellerId], startAt: previous?.w, legacy: legacy?.[sellerId] });
+				marks[sellerId] = mark;
+				events[index] = changes.map((delivery) => ({ json: eventItem(event, sellerId, delivery) }));
 			} catch (error) {
-				// This seller's snapshot stays as it was, so its events come with the next poll that reaches it.
-				failures.push({ sellerId, error: error as Error });
+				// This seller's mark stays as it was, so its changes come with the next poll that reaches it.
+				failures.push({ sellerId, error: error as SellerFailure['error'] });
 			}
-		}
-		// Sellers no longer watched are forgotten, so the static data stays as small as the watch list.
-		state.sellers = Object.fromEntries(sellerIds.filter((id) => snapshots[id]).map((id) => [id, snapshots[id]]));
+		});
 
-		if (failures.length === sellerIds.length) throw failures[0].error;
+		// Sellers no longer watched are forgotten, so the static data stays as small as the watch list.
+		const next: WatchState = {
+			v: 2,
+			event,
+			w: Math.max(previous?.w ?? 0, ...Object.values(marks).map((mark) => mark.s)),
+			sellers: Object.fromEntries(sellerIds.filter((id) => marks[id]).map((id) => [id, marks[id]])),
+		};
+		Object.assign(stored, next);
+
+		if (failures.length === sellerIds.length) {
+			const { error } = failures[0];
+			throw error instanceof NodeOperationError || error instanceof NodeApiError ? error : new NodeOperationError(this.getNode(), error);
+		}
 		for (const { sellerId, error } of failures) {
 			this.logger.warn('Cash-In Partner Trigger: a seller could not be read', { sellerId, error: error.message });
-			items.push({ json: { event: 'sellerError', sellerId, error: error.message, details: error.description ?? null } as IDataObject });
 		}
-		return items.length ? [items] : null;
+		const unreadable = failures
+			.sort((a, b) => sellerIds.indexOf(a.sellerId) - sellerIds.indexOf(b.sellerId))
+			.map(({ sellerId, error }) => ({ json: { sellerId, error: error.message, message: error.description ?? null } as IDataObject }));
+		const found = events.flat();
+		return found.length || unreadable.length ? [found, unreadable] : null;
 	}
+}
+
+/** The watch list, each ID checked before any request: a typo names itself instead of failing a read. */
+function readSellerIds(ctx: IPollFunctions): string[] {
+	const raw = String(ctx.getNodeParameter('sellerIds') ?? '')
+		.split(/[\s,;]+/)
+		.filter(Boolean);
+	if (raw.length === 0) {
+		throw new NodeOperationError(ctx.getNode(), 'Seller IDs is empty', { description: 'Enter at least one seller ID to watch.' });
+	}
+	const ids = raw.map((id) => {
+		const checked = normaliseId(id);
+		if (!checked.ok) {
+			throw new NodeOperationError(ctx.getNode(), `Invalid seller ID ${JSON.stringify(id.slice(0, 40))} in Seller IDs: expected ${checked.expected}`, {
+				description: 'Separate the IDs with commas or new lines. Nothing was read from Cash-In.',
+			});
+		}
+		return checked.value;
+	});
+	return [...new Set(ids)];
 }

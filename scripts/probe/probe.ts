@@ -89,6 +89,16 @@ interface Answer {
 	error?: string;
 }
 
+/**
+ * The page to check the end of paging with: a page size within the contract's bounds that spreads
+ * `totalCount` (2 or more) over at least two pages, the number of the last page, and what it must hold.
+ */
+export function lastPageOf(totalCount: number): { size: number; last: number; expected: number } {
+	const size = Math.min(DELIVERIES_MAX_PAGE_SIZE, Math.ceil(totalCount / 2));
+	const pages = Math.ceil(totalCount / size);
+	return { size, last: DELIVERIES_FIRST_PAGE + pages - 1, expected: totalCount - (pages - 1) * size };
+}
+
 export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
 	const base = options.baseUrl.replace(/\/+$/, '');
 	const checks: EndpointReport[] = [];
@@ -175,7 +185,11 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
 	}
 	return finish();
 
-	/** One page at the node's page size, then paging in two halves to see the end detected the node's way. */
+	/**
+	 * One page at the node's page size, then the last page at a page size that splits the deliveries over at
+	 * least two pages — never above the contract's maximum, so a seller with 1,234 deliveries is read as
+	 * 500 + 500 + 234, not asked for pages of 617 that a correct API refuses.
+	 */
 	async function probeDeliveries(sellerId: string) {
 		const page = (number: number, size: number) =>
 			call('getSellerDeliveries', { sellerId }, { query: { [DELIVERY_QUERY.page]: number, [DELIVERY_QUERY.pageSize]: size } });
@@ -199,15 +213,15 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
 			report.note = `paging not checked: the seller has ${totalCount} deliveries in the default window (2 or more needed)`;
 			return;
 		}
-		const half = Math.ceil(totalCount / 2);
-		const second = await page(DELIVERIES_FIRST_PAGE + 1, half);
-		const secondReport = judge('getSellerDeliveries', second, { status: 200, schema: schemasModule.deliveriesPageSchema, suffix: ` (page ${DELIVERIES_FIRST_PAGE + 1}, ${half} per page)` });
-		const secondPage = schemasModule.deliveriesPageSchema.safeParse(second.body);
-		if (second.status === 200 && secondPage.success && secondPage.data.deliveries.length !== totalCount - half) {
-			secondReport.findings.push({
+		const { size, last, expected } = lastPageOf(totalCount);
+		const lastAnswer = await page(last, size);
+		const lastReport = judge('getSellerDeliveries', lastAnswer, { status: 200, schema: schemasModule.deliveriesPageSchema, suffix: ` (page ${last}, ${size} per page)` });
+		const lastPage = schemasModule.deliveriesPageSchema.safeParse(lastAnswer.body);
+		if (lastAnswer.status === 200 && lastPage.success && lastPage.data.deliveries.length !== expected) {
+			lastReport.findings.push({
 				kind: 'type',
 				path: 'deliveries',
-				detail: `the last page held ${secondPage.data.deliveries.length} deliveries, expected ${totalCount - half} (${totalCount} in all, ${half} per page): pages may be numbered from 0 or counted differently`,
+				detail: `the last page held ${lastPage.data.deliveries.length} deliveries, expected ${expected} (${totalCount} in all, ${size} per page): pages may be numbered from 0 or counted differently`,
 				contractEntry: `${ENDPOINTS_FILE} › DELIVERIES_FIRST_PAGE (${DELIVERIES_FIRST_PAGE})`,
 			});
 		}

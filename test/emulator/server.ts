@@ -50,7 +50,9 @@ export type Drift =
 	/** Pages hold at most `value` deliveries, whatever page size was asked for (no error). */
 	| { kind: 'maxPageSize'; value: number }
 	/** Error bodies as `{ error: { code, detail } }` instead of `{ message, code, errors }`. */
-	| { kind: 'errorShape' };
+	| { kind: 'errorShape' }
+	/** Success bodies hold only these top-level fields (e.g. an API answering an SMS with just its id). */
+	| { kind: 'keepOnly'; endpoint: EndpointName; fields: string[] };
 
 export type AuthKind = 'partner' | 'creditor' | 'invalid' | 'missing';
 
@@ -215,6 +217,9 @@ export class Emulator {
 			if (drift.kind === 'errorShape' && reply.status >= 400 && body && typeof body === 'object') {
 				const { message, code } = body as { message?: string; code?: string };
 				body = { error: { code: code ?? 'ERROR', detail: message } };
+			}
+			if (drift.kind === 'keepOnly' && drift.endpoint === endpoint && reply.status < 300 && body && typeof body === 'object') {
+				body = Object.fromEntries(Object.entries(body).filter(([field]) => drift.fields.includes(field)));
 			}
 			if ((drift.kind === 'renameField' || drift.kind === 'enumValue') && drift.endpoint === endpoint && reply.status < 300) {
 				body = structuredClone(body);

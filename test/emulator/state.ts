@@ -52,6 +52,18 @@ export class EmulatorState {
 		return this.clock().toISOString().replace(/\.\d{3}Z$/, 'Z');
 	}
 
+	private lastStamp = 0;
+
+	/**
+	 * The `updatedAt` of a change: the clock, but always a second after the previous change, as a real API's
+	 * update times only move forward (and the tests' fixed clock would otherwise give every change one time).
+	 */
+	stamp(): string {
+		const next = Math.max(this.clock().getTime(), this.lastStamp + 1000);
+		this.lastStamp = next;
+		return new Date(next).toISOString().replace(/\.\d{3}Z$/, 'Z');
+	}
+
 	findByBusinessId(businessCode: string) {
 		return [...this.creditors.values()].find((c) => c.creditor.businessCode === businessCode);
 	}
@@ -108,7 +120,7 @@ export class EmulatorState {
 	setDeliveryStatus(sellerId: string, invoiceNumber: string, status: string, statusMessage: string | null = null) {
 		const delivery = this.deliveries.get(sellerId)?.find((d) => d.invoiceNumber === invoiceNumber);
 		if (!delivery) throw new Error(`No delivery ${invoiceNumber} for ${sellerId}`);
-		Object.assign(delivery, { status, statusMessage, updatedAt: this.now() });
+		Object.assign(delivery, { status, statusMessage, updatedAt: this.stamp() });
 	}
 
 	sendSms(body: SendSmsBody): SentSms {

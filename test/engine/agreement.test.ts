@@ -51,9 +51,9 @@ describe('Agreement → Get Many', () => {
 		const creditor = creditorWithAgreements(1);
 		emulator().addFault({ endpoint: 'getCreditorAgreements', fault: { kind: 'status', status: 200, body: { creditorId: creditor.creditorId, items: [] } } });
 		const result = await run(emulator(), { parameters: getAgreements(creditor.creditorId) });
-		expect(result.error?.message).toBe('Cash-In\'s answer is not in the form this node expects: the field "agreements" is missing');
+		expect(result.error?.message).toBe('Cash-In\'s answer is not in the form this node expects: the field "agreements" is missing [item 0]');
 		const description = (result.error as { description?: string }).description;
-		expect(description).toContain('Cash-In accepted the request (GET /partner/creditors/{creditorId}/agreements) but its answer is not a list of agreements: the field "agreements" is missing. The Cash-In API may have changed.');
+		expect(description).toContain('Cash-In answered the request (GET /partner/creditors/{creditorId}/agreements), but its answer is not a list of agreements: the field "agreements" is missing. Nothing was changed in Cash-In. The Cash-In API may have changed');
 		expect(description).toContain('https://github.com/n8n-nodes-cash-in-partner/n8n-nodes-cash-in-partner/issues');
 	});
 
@@ -61,7 +61,7 @@ describe('Agreement → Get Many', () => {
 		const creditor = creditorWithAgreements(1);
 		emulator().addFault({ endpoint: 'getCreditorAgreements', fault: { kind: 'status', status: 200, body: { creditorId: creditor.creditorId, agreements: 'none' } } });
 		const result = await run(emulator(), { parameters: getAgreements(creditor.creditorId) });
-		expect(result.error?.message).toBe('Cash-In\'s answer is not in the form this node expects: the field "agreements" is a string where the node expects an array');
+		expect(result.error?.message).toBe('Cash-In\'s answer is not in the form this node expects: the field "agreements" is a string where the node expects an array [item 0]');
 	});
 });
 

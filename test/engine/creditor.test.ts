@@ -156,8 +156,8 @@ describe('Creditor → Create', () => {
 		const rows = [sheetRow({ businessId: existing.creditor.businessCode }), sheetRow()];
 		const result = await run(emulator(), { parameters: createFromItems, items: rows, onError: 'continueRegularOutput' });
 		const out = jsonOf(result);
-		expect(out[0].error).toBe(`Cash-In declined this request: A creditor with business ID ${existing.creditor.businessCode} already exists`);
-		expect(out[0].details).toMatch(/Nothing was changed/);
+		expect(out[0].error).toBe(`Cash-In declined this request: A creditor with business ID ${existing.creditor.businessCode} already exists [item 0]`);
+		expect(out[0].message).toMatch(/Nothing was changed/);
 		expect(out[1].creditorId).toEqual(expect.any(String));
 		expect(emulator().requestsTo('createCreditor').map((r) => r.status)).toEqual([402, 201]);
 	});
@@ -168,7 +168,7 @@ describe('Creditor → Create', () => {
 			fault: { kind: 'status', status: 400, body: { message: 'Validation failed', errors: [{ field: 'contacts.0.email', message: 'domain does not accept mail' }, { field: 'creditor.postalDistrict', message: 'unknown city' }] } },
 		});
 		const result = await run(emulator(), { parameters: createFromFields() });
-		expect(result.error?.message).toBe('Cash-In refused the request as invalid: Contact Persons (1) › Email: domain does not accept mail');
+		expect(result.error?.message).toBe('Cash-In refused the request as invalid: Contact Persons (1) › Email: domain does not accept mail [item 0]');
 		expect((result.error as { description?: string }).description).toContain('• City: unknown city');
 	});
 

@@ -43,10 +43,16 @@ describe('Creditor Credential → Get', () => {
 		expect(emulator().requestsTo('getCreditorCredentials')).toHaveLength(4);
 	});
 
-	test('an ID with slashes or spaces cannot change the path', async () => {
+	test('an ID with slashes or spaces is refused before any request, so it cannot change the path', async () => {
 		const result = await run(emulator(), { parameters: getCredentials('../../token/validate x') });
-		expect(emulator().requests[0].path).toBe('/partner/creditors/..%2F..%2Ftoken%2Fvalidate%20x/credentials');
-		expect(result.error?.message).toBe('Cash-In has nothing for creditor ID "../../token/validate x"');
+		expect(emulator().requests).toHaveLength(0);
+		expect(result.error?.message).toBe('Invalid Creditor ID "../../token/validate x": expected an ID without spaces, e.g. c_8f2k1 [item 0]');
+	});
+
+	test('an ID with characters that need encoding reaches only its own path, encoded', async () => {
+		const result = await run(emulator(), { parameters: getCredentials('c_ä%20+&=') });
+		expect(emulator().requests.map((r) => [r.path, r.params.creditorId])).toEqual([['/partner/creditors/c_%C3%A4%2520%2B%26%3D/credentials', 'c_ä%20+&=']]);
+		expect(result.error?.message).toBe('Cash-In has nothing for creditor ID "c_ä%20+&=" [item 0]');
 	});
 
 	test('an empty Creditor ID stops the item before any request', async () => {

@@ -92,7 +92,7 @@ describe('Seller Delivery → Get Many', () => {
 	test('an error on page 3 stops paging and says which page failed', async () => {
 		emulator().addFault({ endpoint: 'getSellerDeliveries', query: { page: '3' }, fault: { kind: 'status', status: 404, body: { message: 'gone' } } });
 		const result = await run(emulator(), { parameters: getMany(SELLERS.big, { returnAll: true }) });
-		expect(result.error?.message).toBe(`Cash-In has nothing for seller ID "${SELLERS.big}" (while reading page 3 of the deliveries)`);
+		expect(result.error?.message).toBe(`Cash-In has nothing for seller ID "${SELLERS.big}" (while reading page 3 of the deliveries) [item 0]`);
 		expect(pagesRequested()).toEqual([1, 2, 3]);
 	});
 

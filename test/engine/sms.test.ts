@@ -104,9 +104,9 @@ describe('SMS → Send', () => {
 		const result = await run(emulator(), { parameters: sendFromItems, items, onError: 'continueRegularOutput' });
 		const out = jsonOf(result);
 		expect(out[1].error).toBe(
-			'Cash-In did not answer within 1 seconds — the SMS may or may not have been sent. Check reference "CI-2" in Cash-In before sending it again [item 1]'.replace(' [item 1]', ''),
+			'Cash-In did not answer within 1 seconds — the SMS may or may not have been sent. Check reference "CI-2" in Cash-In before sending it again [item 1]',
 		);
-		expect(out[1].details).toMatch(/did not send it again/);
+		expect(out[1].message).toMatch(/did not send it again/);
 		for (const i of [0, 2, 3, 4]) expect(out[i]).toMatchObject({ messageId: expect.any(String), recipient: `+35840000000${i + 1}` });
 		expect(pairingOf(result)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
 		const posts = emulator().requestsTo('sendSms');

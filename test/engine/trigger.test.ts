@@ -7,6 +7,7 @@ import { credentialOf, jsonOf, TODAY, useEmulator } from '../harness/fixtures';
 const emulator = useEmulator();
 
 const SELLERS = ['c_trig_a', 'c_trig_b', 'c_trig_c'];
+const NODE_DATA = 'node:Cash-In Partner Trigger';
 
 beforeAll(() => {
 	SELLERS.forEach((seller, i) =>
@@ -19,65 +20,175 @@ const poll = (parameters: IDataObject, staticData?: IDataObject) => runPoll({ pa
 const deliveredInvoice = (seller: string, n: number) =>
 	emulator().state.deliveries.get(seller)!.filter((d) => d.status === 'DELIVERED')[n].invoiceNumber;
 
+/**
+ * Polls as n8n 2.x persists them: the static data is saved when a poll emits (and at activation), and a
+ * poll that emits nothing keeps its changes in memory only — so a restart goes back to the last saved copy.
+ */
+function pollingWorkflow(parameters: IDataObject) {
+	let saved: IDataObject | undefined;
+	let inMemory: IDataObject | undefined;
+	return {
+		async activate() {
+			const result = await poll(parameters, saved);
+			saved = inMemory = result.staticData;
+			return result;
+		},
+		async poll() {
+			const result = await poll(parameters, inMemory);
+			inMemory = result.staticData;
+			if (result.emitted) saved = result.staticData;
+			return result;
+		},
+		/** n8n stops and starts again: what was not saved is gone; activation polls once and saves. */
+		async restart() {
+			inMemory = saved;
+			return await this.activate();
+		},
+		get saved() {
+			return saved;
+		},
+	};
+}
+
 describe('Cash-In Partner Trigger', () => {
-	test('first activation emits nothing from history; each new failure fires once and only once, across restarts', async () => {
-		const first = await poll(watch('deliveryFailed'));
-		expect(first.items).toEqual([]);
+	test('first activation emits nothing from history; each new failure fires once and only once', async () => {
+		const workflow = pollingWorkflow(watch('deliveryFailed'));
+		expect((await workflow.activate()).items).toEqual([]);
 		// A failed delivery only needs the FAILED pages: the trigger asks for them alone.
 		expect(emulator().requestsTo('getSellerDeliveries').every((r) => r.query.status === 'FAILED')).toBe(true);
 
 		const invoice = deliveredInvoice('c_trig_b', 3);
 		emulator().state.setDeliveryStatus('c_trig_b', invoice, 'FAILED', 'Recipient e-invoice address not found');
-
-		// staticData is what n8n persists between polls and restarts: each poll starts from a stored copy.
-		const second = await poll(watch('deliveryFailed'), first.staticData);
+		const second = await workflow.poll();
 		expect(second.items).toEqual([
-			expect.objectContaining({ event: 'deliveryFailed', sellerId: 'c_trig_b', invoiceNumber: invoice, status: 'FAILED', previousStatus: null, statusMessage: 'Recipient e-invoice address not found' }),
+			expect.objectContaining({ event: 'deliveryFailed', sellerId: 'c_trig_b', invoiceNumber: invoice, status: 'FAILED', statusMessage: 'Recipient e-invoice address not found' }),
 		]);
-		const third = await poll(watch('deliveryFailed'), second.staticData);
-		expect(third.items).toEqual([]);
+		expect(second.unreadable).toEqual([]);
+		expect((await workflow.poll()).items).toEqual([]);
+		expect((await workflow.restart()).items).toEqual([]);
 	});
 
-	test('"Delivery Status Changed" reports any change of a known delivery, with the previous status', async () => {
-		const baseline = await poll(watch('deliveryStatusChanged', ['c_trig_a']));
-		expect(baseline.items).toEqual([]);
+	test('a restart right after polls that emitted nothing loses nothing: a failure while n8n was down fires once', async () => {
+		const workflow = pollingWorkflow(watch('deliveryFailed'));
+		await workflow.activate();
+		expect((await workflow.poll()).emitted).toBe(false);
+		expect((await workflow.poll()).emitted).toBe(false);
+		// n8n is stopped; a delivery fails; n8n starts and activates the workflow again.
+		const invoice = deliveredInvoice('c_trig_a', 7);
+		emulator().state.setDeliveryStatus('c_trig_a', invoice, 'FAILED', 'Mailbox unavailable');
+		const afterRestart = await workflow.restart();
+		expect(afterRestart.items.map((item) => [item.sellerId, item.invoiceNumber])).toEqual([['c_trig_a', invoice]]);
+		expect((await workflow.poll()).items).toEqual([]);
+		expect((await workflow.restart()).items).toEqual([]);
+	});
+
+	test('a delivery that fails, recovers and fails again alerts twice, across a restart between', async () => {
+		const workflow = pollingWorkflow(watch('deliveryFailed', ['c_trig_c']));
+		await workflow.activate();
+		const invoice = deliveredInvoice('c_trig_c', 2);
+		emulator().state.setDeliveryStatus('c_trig_c', invoice, 'FAILED', 'Address incomplete');
+		expect((await workflow.poll()).items).toHaveLength(1);
+		emulator().state.setDeliveryStatus('c_trig_c', invoice, 'DELIVERED');
+		expect((await workflow.poll()).emitted).toBe(false);
+		await workflow.restart();
+		emulator().state.setDeliveryStatus('c_trig_c', invoice, 'FAILED', 'Address incomplete');
+		expect((await workflow.poll()).items.map((item) => item.invoiceNumber)).toEqual([invoice]);
+	});
+
+	test('"Delivery Status Changed" reports a new status once, including a delivery first seen just before a restart', async () => {
+		const workflow = pollingWorkflow(watch('deliveryStatusChanged', ['c_trig_a']));
+		expect((await workflow.activate()).items).toEqual([]);
 		const invoice = deliveredInvoice('c_trig_a', 5);
 		emulator().state.setDeliveryStatus('c_trig_a', invoice, 'PENDING');
-		const next = await poll(watch('deliveryStatusChanged', ['c_trig_a']), baseline.staticData);
-		expect(next.items).toEqual([expect.objectContaining({ event: 'deliveryStatusChanged', invoiceNumber: invoice, status: 'PENDING', previousStatus: 'DELIVERED' })]);
-		expect((await poll(watch('deliveryStatusChanged', ['c_trig_a']), next.staticData)).items).toEqual([]);
+		const next = await workflow.poll();
+		expect(next.items).toEqual([expect.objectContaining({ event: 'deliveryStatusChanged', invoiceNumber: invoice, status: 'PENDING' })]);
+		expect((await workflow.poll()).items).toEqual([]);
+		// Changed while n8n is down: reported once after the restart.
+		emulator().state.setDeliveryStatus('c_trig_a', invoice, 'FAILED', 'Mailbox unavailable');
+		expect((await workflow.restart()).items).toEqual([expect.objectContaining({ invoiceNumber: invoice, status: 'FAILED' })]);
+		expect((await workflow.poll()).items).toEqual([]);
 	});
 
-	test('one seller failing: the others\' events are still emitted, the failure is reported, and its events come later', async () => {
-		const baseline = await poll(watch('deliveryFailed'));
+	test('one seller failing: only delivery events on the main output, the seller on "Sellers Not Read", its events come later', async () => {
+		const workflow = pollingWorkflow(watch('deliveryFailed'));
+		await workflow.activate();
 		const invoiceA = deliveredInvoice('c_trig_a', 10);
 		const invoiceC = deliveredInvoice('c_trig_c', 10);
 		emulator().state.setDeliveryStatus('c_trig_a', invoiceA, 'FAILED', 'Mailbox unavailable');
 		emulator().state.setDeliveryStatus('c_trig_c', invoiceC, 'FAILED', 'Address incomplete');
 		emulator().addFault({ endpoint: 'getSellerDeliveries', path: '/partner/sellers/c_trig_c/deliveries', fault: { kind: 'status', status: 503 } });
 
-		const during = await poll(watch('deliveryFailed'), baseline.staticData);
-		expect(during.items).toEqual([
-			expect.objectContaining({ event: 'deliveryFailed', sellerId: 'c_trig_a', invoiceNumber: invoiceA }),
-			expect.objectContaining({ event: 'sellerError', sellerId: 'c_trig_c', error: 'Cash-In is temporarily unavailable (maintenance or an outage)' }),
+		const during = await workflow.poll();
+		expect(during.items).toEqual([expect.objectContaining({ event: 'deliveryFailed', sellerId: 'c_trig_a', invoiceNumber: invoiceA })]);
+		const keys = ['caseId', 'channel', 'event', 'invoiceNumber', 'recipient', 'sellerId', 'status', 'statusMessage', 'updatedAt'];
+		expect(during.items.every((item) => Object.keys(item).sort().join() === keys.join())).toBe(true);
+		expect(during.unreadable).toEqual([
+			{ sellerId: 'c_trig_c', error: 'Cash-In is temporarily unavailable (maintenance or an outage)', message: expect.stringContaining('Try again in a few minutes') },
 		]);
 
 		emulator().faults.clear();
-		const after = await poll(watch('deliveryFailed'), during.staticData);
+		const after = await workflow.poll();
 		expect(after.items).toEqual([expect.objectContaining({ event: 'deliveryFailed', sellerId: 'c_trig_c', invoiceNumber: invoiceC })]);
+		expect(after.unreadable).toEqual([]);
 	}, 30_000);
 
-	test('every seller failing fails the poll with the API error', async () => {
+	test('every seller failing fails the poll with the API error (n8n records it and runs the error workflow)', async () => {
 		emulator().addFault({ endpoint: 'getSellerDeliveries', fault: { kind: 'status', status: 404 } });
 		await expect(poll(watch('deliveryFailed', ['c_missing']))).rejects.toThrow('Cash-In has nothing for seller ID "c_missing"');
 	});
 
-	test('a manual test run returns the most recent matching deliveries so the data shape shows', async () => {
-		const result = await runNode({ type: TRIGGER_TYPE, parameters: watch('deliveryFailed', ['c_trig_a']), credential: credentialOf(emulator()), items: [] });
+	test('a seller ID that is not an ID is refused before any request', async () => {
+		await expect(poll(watch('deliveryFailed', ['c_trig_a', '..']))).rejects.toThrow('Invalid seller ID ".." in Seller IDs: expected an ID, not "." or ".."');
+		expect(emulator().requests).toHaveLength(0);
+	});
+
+	test('a seller added to the watch list later reports what failed since the watcher last saw a failure, once', async () => {
+		const before = await poll(watch('deliveryFailed', ['c_trig_a']));
+		const later = deliveredInvoice('c_trig_b', 20);
+		emulator().state.setDeliveryStatus('c_trig_b', later, 'FAILED', 'Mailbox unavailable');
+		const withB = await poll(watch('deliveryFailed', ['c_trig_a', 'c_trig_b']), before.staticData);
+		expect(withB.items.map((item) => [item.sellerId, item.invoiceNumber])).toContainEqual(['c_trig_b', later]);
+		expect((await poll(watch('deliveryFailed', ['c_trig_a', 'c_trig_b']), withB.staticData)).items).toEqual([]);
+	});
+
+	test("0.3.0's stored state is taken over: what changed against it is reported once, then the new marks are kept", async () => {
+		const seller = 'c_trig_b';
+		const statuses = Object.fromEntries(emulator().state.deliveries.get(seller)!.filter((d) => d.status === 'FAILED').map((d) => [`${d.invoiceNumber}|${d.channel}`, 'FAILED']));
+		// n8n keeps a node's static data under "node:<name>" in the workflow's.
+		const legacy = { [NODE_DATA]: { sellers: { [seller]: { event: 'deliveryFailed', statuses } } } };
+		const invoice = deliveredInvoice(seller, 30);
+		emulator().state.setDeliveryStatus(seller, invoice, 'FAILED', 'Mailbox unavailable');
+		const first = await poll(watch('deliveryFailed', [seller]), legacy);
+		expect(first.items.map((item) => item.invoiceNumber)).toEqual([invoice]);
+		expect(first.staticData[NODE_DATA]).toEqual({ v: 2, event: 'deliveryFailed', w: expect.any(Number), sellers: { [seller]: { s: expect.any(Number), k: expect.any(Array) } } });
+		expect((await poll(watch('deliveryFailed', [seller]), first.staticData)).items).toEqual([]);
+	});
+
+	test('sellers are read in parallel, and what is kept does not grow with their deliveries', async () => {
+		const sellers = Array.from({ length: 60 }, (_, i) => `c_many_${i}`);
+		sellers.forEach((seller, i) => emulator().state.addDeliveries(seller, makeDeliveries(200, { today: TODAY, seed: 100 + i, prefix: `M${i}` })));
+		emulator().latencyMs = 30;
+		try {
+			const started = Date.now();
+			const result = await poll(watch('deliveryStatusChanged', sellers));
+			const took = Date.now() - started;
+			expect(emulator().requestsTo('getSellerDeliveries')).toHaveLength(60);
+			expect(emulator().peakInFlight).toBeGreaterThan(4);
+			expect(took).toBeLessThan(60 * 30);
+			// 60 sellers × 200 deliveries: a mark per seller, not a status per delivery.
+			expect(Object.keys((result.staticData[NODE_DATA] as { sellers: object }).sellers)).toHaveLength(60);
+			expect(JSON.stringify(result.staticData).length).toBeLessThan(60 * 80);
+		} finally {
+			emulator().latencyMs = 0;
+		}
+	});
+
+	test('a manual test run returns up to 10 recent matching deliveries, and stops reading once it has them', async () => {
+		const result = await runNode({ type: TRIGGER_TYPE, parameters: watch('deliveryFailed'), credential: credentialOf(emulator()), items: [] });
 		const out = jsonOf(result);
-		expect(out.length).toBeGreaterThan(0);
-		expect(out.length).toBeLessThanOrEqual(10);
+		expect(out).toHaveLength(10);
 		expect(out.every((d) => d.status === 'FAILED' && d.event === 'deliveryFailed')).toBe(true);
-		expect(Object.keys(out[0]).sort()).toEqual(['caseId', 'channel', 'event', 'invoiceNumber', 'previousStatus', 'recipient', 'sellerId', 'status', 'statusMessage', 'updatedAt']);
+		expect(Object.keys(out[0]).sort()).toEqual(['caseId', 'channel', 'event', 'invoiceNumber', 'recipient', 'sellerId', 'status', 'statusMessage', 'updatedAt']);
+		expect(new Set(emulator().requestsTo('getSellerDeliveries').map((r) => r.params.sellerId))).toEqual(new Set(['c_trig_a']));
 	});
 });

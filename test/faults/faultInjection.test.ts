@@ -103,6 +103,8 @@ const cases: Case[] = [
 
 describe.each(cases)('$endpoint under ~10% injected faults', ({ endpoint, parameters, items, identify }) => {
 	const safe = ENDPOINTS[endpoint].method !== 'POST';
+	/** A write whose 2xx answer cannot be read is done (Cash-In acted); a read tries again. */
+	const endsAttempts = (request: RecordedRequest) => !request.fault || (ENDPOINTS[endpoint].method !== 'GET' && request.fault === 'malformed');
 
 	test(`every item ends as one success or one error; ${safe ? 'transient faults are recovered' : 'nothing is repeated after the server may have acted'}; the key stays secret`, async () => {
 		const input = items();
@@ -134,7 +136,7 @@ describe.each(cases)('$endpoint under ~10% injected faults', ({ endpoint, parame
 			for (const request of emulator().requestsTo(endpoint)) {
 				attemptsByPath.set(request.path, [...(attemptsByPath.get(request.path) ?? []), request]);
 			}
-			const exhausted = [...attemptsByPath.values()].filter((attempts) => attempts.every((a) => a.fault));
+			const exhausted = [...attemptsByPath.values()].filter((attempts) => !attempts.some(endsAttempts));
 			for (const attempts of exhausted) expect(attempts).toHaveLength(DEFAULT_RETRY_POLICY.maxAttempts);
 			expect(failed.length).toBe(exhausted.length);
 			expect(failed.length).toBeLessThanOrEqual(1);

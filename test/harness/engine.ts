@@ -139,6 +139,8 @@ export interface RunOptions {
 	credential: TestCredential;
 	/** n8n's node setting "On Error". */
 	onError?: INode['onError'];
+	/** n8n's node settings "Retry On Fail", "Max. Tries" and "Wait Between Tries (ms)". */
+	retry?: { maxTries: number; waitBetweenTries?: number };
 }
 
 export interface RunResult {
@@ -148,7 +150,7 @@ export interface RunResult {
 	run: IRun;
 }
 
-export async function runNode({ parameters, items = [{}], credential, onError, type = NODE_TYPE }: RunOptions & { type?: string }): Promise<RunResult> {
+export async function runNode({ parameters, items = [{}], credential, onError, retry, type = NODE_TYPE }: RunOptions & { type?: string }): Promise<RunResult> {
 	const node: INode = {
 		id: 'b7c2a1f0-0000-4000-8000-000000000001',
 		name: NODE_NAME,
@@ -158,6 +160,7 @@ export async function runNode({ parameters, items = [{}], credential, onError, t
 		parameters: parameters as INode['parameters'],
 		credentials: { cashInPartnerApi: { id: '1', name: 'Cash-In Partner (emulator)' } },
 		...(onError ? { onError } : {}),
+		...(retry ? { retryOnFail: true, maxTries: retry.maxTries, waitBetweenTries: retry.waitBetweenTries ?? 1 } : {}),
 	};
 	const workflow = new Workflow({ id: 'test', nodes: [node], connections: {}, active: false, nodeTypes, staticData: {} });
 	const runData = createRunExecutionData({
@@ -198,5 +201,13 @@ export async function runPoll({ parameters, credential, staticData = {} }: PollO
 	const context = new PollContext(workflow, node, additionalDataFor(credential), 'trigger', 'activate');
 	const trigger = nodeTypes.getByNameAndVersion(TRIGGER_TYPE) as INodeType;
 	const data = await trigger.poll!.call(context);
-	return { items: data?.[0]?.map((item) => item.json) ?? [], staticData: JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject };
+	return {
+		/** The "Delivery Events" output. */
+		items: data?.[0]?.map((item) => item.json) ?? [],
+		/** The "Sellers Not Read" output. */
+		unreadable: data?.[1]?.map((item) => item.json) ?? [],
+		/** Whether n8n 2.x would save the static data after this poll: only when it emits. */
+		emitted: data !== null && data !== undefined,
+		staticData: JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject,
+	};
 }

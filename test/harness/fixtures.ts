@@ -17,6 +17,8 @@ export function useEmulator(options: EmulatorOptions = {}): () => Emulator {
 	afterEach(() => {
 		emulator?.faults.clear();
 		emulator!.requests.length = 0;
+		emulator!.drifts.length = 0;
+		emulator!.peakInFlight = 0;
 	});
 	afterAll(async () => emulator?.close());
 	return () => emulator!;

@@ -9,7 +9,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { type Drift, type Emulator, startEmulator } from '../emulator/server';
-import { type ProbeReport, runProbe } from '../../scripts/probe/probe';
+import { DELIVERIES_MAX_PAGE_SIZE } from '../../nodes/CashInPartner/contract/endpoints';
+import { lastPageOf, type ProbeReport, runProbe } from '../../scripts/probe/probe';
+import { makeDeliveries } from '../emulator/seed';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 let emulator: Emulator;
@@ -63,6 +65,30 @@ test('a refused key stops the probe and fails it: nothing about the contract can
 	const report = await runProbe({ baseUrl: emulator.baseUrl, apiKey: 'pk_not_a_partner_key', creditorId: CREDITOR });
 	expect(report.checks.map((c) => [c.check, c.status, c.keyRefused, c.note])).toEqual([['GET /token/validate', 401, true, 'the key was not accepted']]);
 	expect(report.matches).toBe(false);
+});
+
+test('a seller with more than 1,000 deliveries: paging is checked within the contract\'s page size, and matches', async () => {
+	const seller = 'c_probe_big';
+	emulator.state.addDeliveries(seller, makeDeliveries(1234, { today: emulator.state.now().slice(0, 10), perDay: 60, prefix: 'PB' }));
+	const report = await runProbe({ baseUrl: emulator.baseUrl, apiKey: emulator.partnerKey, sellerId: seller });
+	expect(findingsOf(report)).toEqual([]);
+	expect(report.checks.map((c) => c.check).filter((name) => name.includes('deliveries'))).toEqual([
+		'GET /partner/sellers/{sellerId}/deliveries (page 1, 500 per page)',
+		'GET /partner/sellers/{sellerId}/deliveries (page 3, 500 per page)',
+	]);
+	const sizes = emulator.requests.filter((r) => r.endpoint === 'getSellerDeliveries').map((r) => Number(r.query.pageSize));
+	expect(Math.max(...sizes)).toBeLessThanOrEqual(DELIVERIES_MAX_PAGE_SIZE);
+	expect(emulator.requests.every((r) => (r.status ?? 0) < 400 || r.endpoint === 'getCreditorCredentials')).toBe(true);
+});
+
+test('the paging check never asks for more than the contract allows, whatever the count', () => {
+	for (const total of [2, 3, 499, 500, 501, 999, 1000, 1001, 1234, 100_000]) {
+		const { size, last, expected } = lastPageOf(total);
+		expect(size).toBeLessThanOrEqual(DELIVERIES_MAX_PAGE_SIZE);
+		expect(last).toBeGreaterThanOrEqual(2);
+		expect(expected).toBeGreaterThan(0);
+		expect((last - 1) * size + expected).toBe(total);
+	}
 });
 
 test('read-only by default: nothing is updated or sent', async () => {

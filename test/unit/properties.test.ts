@@ -1,8 +1,10 @@
 /** Property-based tests of the validators (fast-check). */
 import fc from 'fast-check';
 
+import { ENDPOINTS, matchPath, pathOf } from '../../nodes/CashInPartner/contract/endpoints';
 import { businessIdCheckDigit, normaliseBusinessId } from '../../nodes/CashInPartner/validation/businessId';
 import { normaliseIban } from '../../nodes/CashInPartner/validation/iban';
+import { normaliseId } from '../../nodes/CashInPartner/validation/identifier';
 import { normalisePhone } from '../../nodes/CashInPartner/validation/phone';
 import { isGsmCharacter, segmentSms } from '../../nodes/CashInPartner/validation/smsSegments';
 
@@ -142,5 +144,41 @@ describe('SMS segments', () => {
 			}),
 			{ numRuns: 1000 },
 		);
+	});
+});
+
+describe('an ID can never take a request outside its endpoint', () => {
+	const base = 'https://api.cash-in.com/v2';
+	const withPathParameter = Object.values(ENDPOINTS).filter((endpoint) => /\{\w+\}/.test(endpoint.template));
+	/** Strings a sheet or an expression may hand over: dots, slashes, encodings, spaces, any Unicode. */
+	const idLike = fc.oneof(
+		fc.string(),
+		fc.string({ unit: 'grapheme', maxLength: 12 }),
+		fc.array(fc.constantFrom('.', '..', '/', '\\', '%2e', '%2F', '?', '#', ' ', 'c_1', '\n', 'ä', '%'), { maxLength: 6 }).map((parts) => parts.join('')),
+	);
+
+	test('an ID the node accepts reaches only its own endpoint, with the ID as its path parameter', () => {
+		fc.assert(
+			fc.property(fc.constantFrom(...withPathParameter), idLike, (endpoint, raw) => {
+				const checked = normaliseId(raw);
+				if (!checked.ok) return;
+				const name = /\{(\w+)\}/.exec(endpoint.template)![1];
+				// The URL is resolved as an HTTP client resolves it: dot segments and all.
+				const url = new URL(base + pathOf(endpoint, { [name]: checked.value }));
+				expect(url.origin + url.pathname.slice(0, '/v2'.length)).toBe(base);
+				expect(matchPath(endpoint, url.pathname.slice('/v2'.length))).toEqual({ [name]: checked.value });
+				expect(url.search + url.hash).toBe('');
+			}),
+			{ numRuns: 2000 },
+		);
+	});
+
+	test('what it refuses is exactly what could change the path or cannot be an ID', () => {
+		for (const id of ['', ' ', '.', '..', 'a/b', 'a\\b', 'a?b', 'a#b', 'a b', 'a\tb', 'x'.repeat(101)]) expect(normaliseId(id).ok).toBe(false);
+		for (const id of ['c_8f2k1', '...', 'c.1', 'ä', '%2e%2e', 'x'.repeat(100)]) expect(normaliseId(id).ok).toBe(true);
+	});
+
+	test('pathOf itself refuses dot segments, the last line behind the check', () => {
+		for (const value of ['.', '..', '']) expect(() => pathOf(ENDPOINTS.getCreditorCredentials, { creditorId: value })).toThrow(/may not be/);
 	});
 });

@@ -1,6 +1,8 @@
 /** Parameters and helpers several operations share. */
 import { type IDataObject, type IExecuteFunctions, type INodeProperties, NodeOperationError } from 'n8n-workflow';
 
+import { normaliseId } from '../validation/identifier';
+
 export const creditorIdParameter = (description: string): INodeProperties => ({
 	displayName: 'Creditor ID',
 	name: 'creditorId',
@@ -35,24 +37,58 @@ export const creditorKeyDisplayParameters: INodeProperties[] = [
 	},
 ];
 
+const maskKey = (key: string) => `••••${key.slice(-4)}`;
+
 /** Applies the user's choice to the `apiKey` of a credentials object; never changes the input. */
 export function presentKey(credentials: { apiKey: string }, display: CreditorKeyDisplay): IDataObject {
 	const { apiKey, ...rest } = credentials as IDataObject & { apiKey: string };
 	if (display === 'full') return { ...rest, apiKey };
 	if (display === 'omit') return rest;
-	return { ...rest, apiKey: `••••${apiKey.slice(-4)}` };
+	return { ...rest, apiKey: maskKey(apiKey) };
 }
 
-/** A required text parameter, trimmed; an empty one stops the item before any request. */
-export function requiredText(ctx: IExecuteFunctions, name: string, itemIndex: number, label: string): string {
-	const value = String(ctx.getNodeParameter(name, itemIndex, '') ?? '').trim();
-	if (value === '') {
-		throw new NodeOperationError(ctx.getNode(), `${label} is empty [item ${itemIndex}]`, {
+/** Field names that may hold a secret in an answer whose form the node does not know. */
+const SECRET_NAME = /key|token|secret|password/i;
+
+/**
+ * The user's choice applied to every field that looks like a secret, at any depth: for answers that
+ * differ from the contract, where the key may sit under another name.
+ */
+export function presentKeysIn(value: IDataObject, display: CreditorKeyDisplay): IDataObject {
+	if (display === 'full') return value;
+	const walk = (node: unknown): unknown => {
+		if (Array.isArray(node)) return node.map(walk);
+		if (node === null || typeof node !== 'object') return node;
+		const out: IDataObject = {};
+		for (const [name, inner] of Object.entries(node as IDataObject)) {
+			if (SECRET_NAME.test(name) && typeof inner === 'string') {
+				if (display === 'masked') out[name] = maskKey(inner);
+			} else out[name] = walk(inner) as IDataObject[string];
+		}
+		return out;
+	};
+	return walk(value) as IDataObject;
+}
+
+/**
+ * An ID parameter that goes into the request path, trimmed and checked (see `normaliseId`): an empty or
+ * unusable one stops the item before any request, naming the field.
+ */
+export function readId(ctx: IExecuteFunctions, name: string, itemIndex: number, label: string): string {
+	const raw = ctx.getNodeParameter(name, itemIndex, '') as unknown;
+	const text = raw === undefined || raw === null ? '' : typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
+	const checked = normaliseId(text);
+	if (checked.ok) return checked.value;
+	// JSON-quoted, so a line break or tab in the value shows as \n or \t rather than breaking the message.
+	const shown = ` ${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)}`;
+	throw new NodeOperationError(
+		ctx.getNode(),
+		text.trim() === '' ? `${label} is empty [item ${itemIndex}]` : `Invalid ${label}${shown}: expected ${checked.expected} [item ${itemIndex}]`,
+		{
 			itemIndex,
-			description: `Enter the ${label}, or map it from an earlier node with an expression.`,
-		});
-	}
-	return value;
+			description: `Enter the ${label}, or map it from an earlier node with an expression. Nothing was sent to Cash-In for this item.`,
+		},
+	);
 }
 
 export const returnAllParameter: INodeProperties = {

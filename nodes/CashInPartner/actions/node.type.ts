@@ -1,7 +1,7 @@
 import type { AllEntities } from 'n8n-workflow';
 
 /** Every resource and its operations: the router and the descriptions are typed against this map. */
-type NodeMap = {
+export type NodeMap = {
 	agreement: 'getAll';
 	creditor: 'create' | 'update';
 	creditorCredential: 'get';

@@ -1,7 +1,12 @@
 /**
- * The item loop of the Cash-In Partner node, in one place for every operation: dispatch to the
- * operation, bounded parallel requests through one request gate per execution, output in input order,
- * `pairedItem` on every item, and continue-on-fail with n8n's error-item shape.
+ * The item loop of the Cash-In Partner node, in one place for every operation:
+ * 1. Every item's request is built and checked before the first one is sent, so under On Error → Stop
+ *    Workflow (n8n's default) a bad value in row 6 stops the run with nothing sent at all.
+ * 2. Requests go out in parallel through one request gate per execution; the output follows input order
+ *    and every item carries `pairedItem`.
+ * 3. Continue-on-fail turns an item's error into n8n's error item (also on n8n 1.x, see `errorItem`).
+ * 4. For operations that create something: n8n's Retry On Fail sends nothing twice (`retryMemory.ts`), and
+ *    a run stopped by Cash-In says what was already carried out, since running it again would repeat that.
  */
 import {
 	type IDataObject,
@@ -11,34 +16,36 @@ import {
 	NodeOperationError,
 } from 'n8n-workflow';
 
-import { createClient, RequestGate } from '../transport';
+import { createClient, isUncertainOutcome, RequestGate } from '../transport';
+import { forEachBounded } from '../transport/parallel';
 import * as agreement from './agreement';
 import * as creditor from './creditor';
 import * as creditorCredential from './creditorCredential';
 import * as delivery from './delivery';
-import type { CashInPartnerType, ResourceName } from './node.type';
+import type { NodeMap, ResourceName } from './node.type';
 import { readRequestOptions } from './options';
+import { outputInvitesRetry, type RetryMemory, retryMemoryOf } from './retryMemory';
 import * as sms from './sms';
-import type { Operation } from './types';
+import type { Operation, PreparedItem } from './types';
 
-const resources: Record<ResourceName, Record<string, Operation>> = {
-	agreement,
-	creditor,
-	creditorCredential,
-	delivery,
-	sms,
-} as unknown as Record<ResourceName, Record<string, Operation>>;
+/** Every operation of node.type.ts, typed: a missing, misspelt or extra one does not compile. */
+const operations = {
+	agreement: { getAll: agreement.getAll },
+	creditor: { create: creditor.create, update: creditor.update },
+	creditorCredential: { get: creditorCredential.get },
+	delivery: { getAll: delivery.getAll },
+	sms: { send: sms.send },
+} satisfies { [R in ResourceName]: Record<NodeMap[R], Operation> };
 
-/** Runs `task` for 0..count-1 with at most `parallel` running; stops starting new ones once `stop()` is true. */
-async function forEachBounded(count: number, parallel: number, task: (index: number) => Promise<void>, stop: () => boolean) {
-	let next = 0;
-	const worker = async () => {
-		while (next < count && !stop()) await task(next++);
-	};
-	await Promise.all(Array.from({ length: Math.min(parallel, count) }, worker));
+type NodeError = NodeApiError | NodeOperationError;
+
+function operationOf(resource: string, operation: string): Operation | undefined {
+	if (!Object.hasOwn(operations, resource)) return undefined;
+	const ofResource: Record<string, Operation> = operations[resource as ResourceName];
+	return Object.hasOwn(ofResource, operation) ? ofResource[operation] : undefined;
 }
 
-function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		error.context.itemIndex ??= itemIndex;
 		return error;
@@ -46,44 +53,143 @@ function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number):
 	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }
 
+/**
+ * n8n's error item: `{ error, message }` — what went wrong, and what to do about it. The keys are the ones
+ * every n8n routes to the error output: n8n 1.x and early 2.x only when the json is exactly `{ error }` or
+ * `{ error, message }` (later 2.x also accept `details`). The error itself is not put on the item: n8n
+ * would then replace the json with `{ error }`, dropping the advice and, on the error output, the row.
+ */
+function errorItem(error: NodeError, itemIndex: number): INodeExecutionData {
+	const json: IDataObject = { error: error.message };
+	if (error.description) json.message = error.description;
+	return { json, pairedItem: { item: itemIndex } };
+}
+
+function outputItems(ctx: IExecuteFunctions, json: IDataObject | IDataObject[], itemIndex: number, warning?: string): INodeExecutionData[] {
+	const data = warning === undefined ? json : Array.isArray(json) ? json.map((one) => ({ ...one, warning })) : { ...json, warning };
+	return ctx.helpers.constructExecutionMetaData(ctx.helpers.returnJsonArray(data), { itemData: { item: itemIndex } });
+}
+
+const MAX_LISTED = 10;
+const listOf = (labels: string[]) =>
+	labels.length <= MAX_LISTED ? labels.join(', ') : `${labels.slice(0, MAX_LISTED).join(', ')} and ${labels.length - MAX_LISTED} more`;
+const items = (count: number) => `${count} item${count === 1 ? '' : 's'}`;
+
+/** A bad value under Stop Workflow: no item was sent, since every item is checked first. */
+function nothingSent(error: NodeError, itemCount: number): NodeError {
+	if (itemCount > 1) {
+		error.description = [error.description, `The node checks every item before it sends any, so nothing was sent to Cash-In for any of the ${itemCount} items.`]
+			.filter(Boolean)
+			.join('\n');
+	}
+	return error;
+}
+
+/**
+ * Cash-In refused an item (or did not answer) while others were being sent, under Stop Workflow: n8n
+ * throws away the node's output, so the error itself says what was already carried out.
+ */
+function stoppedAfterSending(error: NodeError, done: string[], uncertain: string[]): NodeError {
+	const lines: string[] = [];
+	if (done.length) {
+		lines.push(
+			`Before the run stopped, Cash-In carried out ${items(done.length)}: ${listOf(done)}. Running the workflow again ` +
+				`would send ${done.length === 1 ? 'it' : 'them'} again: take ${done.length === 1 ? 'it' : 'them'} out of the input first.`,
+		);
+	}
+	if (uncertain.length) {
+		lines.push(`${items(uncertain.length)} may or may not have been carried out: ${listOf(uncertain)}. Check them in Cash-In before sending them again.`);
+	}
+	lines.push(`To keep going past items Cash-In refuses, with a result for every item, set this node's Settings → On Error to "Continue (using error output)".`);
+	error.description = [error.description, ...lines].filter(Boolean).join('\n\n');
+	return error;
+}
+
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const resource = this.getNodeParameter('resource', 0) as ResourceName;
-	const operation = this.getNodeParameter('operation', 0) as CashInPartnerType['operation'];
-	const handler = resources[resource]?.[operation];
+	const input = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const handler = operationOf(resource, operation);
 	if (!handler) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
+	const continueOnFail = this.continueOnFail();
+
+	// 1. Every request built and checked; under Stop Workflow the first bad item ends the run here.
+	const prepared: Array<PreparedItem | NodeError> = input.map((_, itemIndex) => {
+		try {
+			return handler.prepare.call(this, itemIndex);
+		} catch (caught) {
+			return asNodeError(this, caught, itemIndex);
+		}
+	});
+	if (!continueOnFail) {
+		const firstBad = prepared.find((entry): entry is NodeError => entry instanceof Error);
+		if (firstBad) throw nothingSent(firstBad, input.length);
+	}
+
+	// 2. Sending.
+	const creates = handler.effect === 'create';
+	const memory: RetryMemory | undefined = creates ? retryMemoryOf(this) : undefined;
 	const { parallelRequests, timeoutMs } = readRequestOptions(this);
 	const api = createClient(this, { timeoutMs, gate: new RequestGate({ maxInFlight: parallelRequests }) });
+	const results: INodeExecutionData[][] = new Array(input.length);
+	const done: number[] = [];
+	const uncertain: number[] = [];
+	const warnings: string[] = [];
+	let failure: { itemIndex: number; error: NodeError } | undefined;
 
-	const results: INodeExecutionData[][] = new Array(items.length);
-	let failure: { itemIndex: number; error: NodeApiError | NodeOperationError } | undefined;
+	const fail = (itemIndex: number, error: NodeError) => {
+		if (isUncertainOutcome(error)) uncertain.push(itemIndex);
+		if (continueOnFail) results[itemIndex] = [errorItem(error, itemIndex)];
+		else if (!failure || itemIndex < failure.itemIndex) failure = { itemIndex, error };
+	};
 
 	await forEachBounded(
-		items.length,
+		input.length,
 		parallelRequests,
 		async (itemIndex) => {
+			const item = prepared[itemIndex];
+			if (item instanceof Error) return fail(itemIndex, item);
+			const remembered = memory?.recall(itemIndex);
+			if (remembered?.kind === 'done') {
+				results[itemIndex] = remembered.output;
+				done.push(itemIndex);
+				return;
+			}
+			if (remembered?.kind === 'uncertain') return fail(itemIndex, remembered.error);
 			try {
-				const data = await handler.execute.call(this, itemIndex, api);
-				results[itemIndex] = this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(data as IDataObject | IDataObject[]), {
-					itemData: { item: itemIndex },
-				});
+				const { json, warning } = await item.send(api);
+				results[itemIndex] = outputItems(this, json, itemIndex, warning);
+				if (warning !== undefined) warnings.push(warning);
+				done.push(itemIndex);
+				memory?.remember(itemIndex, { kind: 'done', output: results[itemIndex] });
 			} catch (caught) {
 				const error = asNodeError(this, caught, itemIndex);
-				if (this.continueOnFail()) {
-					const json: IDataObject = { error: error.message };
-					if (error.description) json.details = error.description;
-					results[itemIndex] = [{ json, pairedItem: { item: itemIndex } }];
-				} else if (!failure || itemIndex < failure.itemIndex) {
-					failure = { itemIndex, error };
-				}
+				if (isUncertainOutcome(error) && error instanceof NodeApiError) memory?.remember(itemIndex, { kind: 'uncertain', error });
+				fail(itemIndex, error);
 			}
 		},
-		// Without continue-on-fail the first error ends the run: start no new item, let started ones finish.
+		// Under Stop Workflow the first error ends the run: start no new item, let started ones finish.
 		() => failure !== undefined,
 	);
 
-	if (failure) throw failure.error;
-	return [results.flat()];
+	if (failure) {
+		const labelsOf = (indexes: number[]) =>
+			indexes
+				.filter((i) => i !== failure!.itemIndex)
+				.sort((a, b) => a - b)
+				.map((i) => `${(prepared[i] as PreparedItem).label ?? 'an item'} [item ${i}]`);
+		throw creates ? stoppedAfterSending(failure.error, labelsOf(done), labelsOf(uncertain)) : failure.error;
+	}
+	const output = results.flat();
+	if (memory && !outputInvitesRetry(output)) memory.forget();
+	if (warnings.length) {
+		this.addExecutionHints?.({
+			message: `${items(warnings.length)} ${warnings.length === 1 ? 'was' : 'were'} carried out, but Cash-In answered differently than this node expects (see "warning" on each): ${warnings[0]}`,
+			type: 'warning',
+			location: 'outputPane',
+		});
+	}
+	return [output];
 }

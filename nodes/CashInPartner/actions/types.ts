@@ -2,9 +2,35 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { CashInClient } from '../transport';
 
-/** One operation: its own parameters, and what it does for one input item. */
+/**
+ * What an operation does in Cash-In, which decides how the router may treat it:
+ * - `read`: nothing changes; safe to run any number of times.
+ * - `change`: changes what exists (PUT); running it twice leaves the same result.
+ * - `create`: creates something (a creditor, an SMS); it must never be carried out twice.
+ */
+export type Effect = 'read' | 'change' | 'create';
+
+/** One item's request, built and checked from its parameters; nothing has been sent yet. */
+export interface PreparedItem {
+	/** Sends the request(s) and returns the item's output: one object, or one per result (Get Many). */
+	send(api: CashInClient): Promise<ItemOutput>;
+	/** How the user finds what the item did in Cash-In, e.g. `reference "CI-1"`: for `create` operations. */
+	label?: string;
+}
+
+export interface ItemOutput {
+	json: IDataObject | IDataObject[];
+	/** Cash-In did it, but its answer differed from what the node expects (shown as a hint and in `warning`). */
+	warning?: string;
+}
+
+/** One operation: its parameters, what it does, and how one item becomes a request. */
 export interface Operation {
 	description: INodeProperties[];
-	/** Returns the output of one item: one object, or one per result (Get Many). */
-	execute(this: IExecuteFunctions, itemIndex: number, api: CashInClient): Promise<IDataObject | IDataObject[]>;
+	effect: Effect;
+	/**
+	 * Reads and checks the item's parameters, with no request: a bad value throws a NodeOperationError
+	 * naming the field and the item. The router prepares every item before it sends any.
+	 */
+	prepare(this: IExecuteFunctions, itemIndex: number): PreparedItem;
 }

@@ -31,11 +31,17 @@ export const ENDPOINTS = {
 
 export type EndpointName = keyof typeof ENDPOINTS;
 
-/** Fills a template's `{name}` parameters, each URL-encoded so an ID can never change the path. */
+/**
+ * Fills a template's `{name}` parameters. Each is URL-encoded (a `/`, `?` or `#` in it becomes part of the
+ * value), and `.` and `..` — which encoding leaves as they are and a URL resolves as path steps — are
+ * refused, so a parameter can never change which endpoint the request reaches. (Operations check IDs
+ * with a clear message before this; this is the last line.)
+ */
 export function pathOf(endpoint: Endpoint, params: Record<string, string> = {}): string {
 	return endpoint.template.replace(/\{(\w+)\}/g, (_, name: string) => {
 		const value = params[name];
 		if (value === undefined) throw new Error(`Path parameter "${name}" missing for ${endpoint.template}`);
+		if (value === '' || value === '.' || value === '..') throw new Error(`Path parameter "${name}" may not be "${value}"`);
 		return encodeURIComponent(value);
 	});
 }

@@ -21,7 +21,8 @@ export interface DeliveryPageRequest {
 	filters: DeliveryFilters;
 	/** Stop after this many deliveries (Infinity for all). */
 	limit: number;
-	itemIndex: number;
+	/** The input item (absent for the trigger, whose poll has no items). */
+	itemIndex?: number;
 }
 
 export async function* deliveryPages(api: CashInClient, request: DeliveryPageRequest): AsyncGenerator<Delivery[]> {
@@ -33,7 +34,7 @@ export async function* deliveryPages(api: CashInClient, request: DeliveryPageReq
 	let remaining = limit;
 	for (let page = DELIVERIES_FIRST_PAGE; remaining > 0; page++) {
 		const pageSize = Math.min(DELIVERIES_MAX_PAGE_SIZE, remaining);
-		const response = await api.call({
+		const response = await api.read({
 			endpoint: ENDPOINTS.getSellerDeliveries,
 			pathParams: { sellerId },
 			query: { ...query, [DELIVERY_QUERY.page]: page, [DELIVERY_QUERY.pageSize]: pageSize },

@@ -4,12 +4,14 @@
  * empty, plain text or a proxy's HTML page — and the partner key is scrubbed from every text.
  */
 import { type INode, type JsonObject, NodeApiError } from 'n8n-workflow';
+import type { ZodIssue } from 'zod';
 
 import { labelOfPath } from '../contract/fields';
 import { type ErrorBody, errorBodySchema } from '../contract/schemas';
 
 export interface CallContext {
-	itemIndex: number;
+	/** The input item, named at the end of every message as n8n does ("[item 2]"); absent for a poll. */
+	itemIndex?: number;
 	/** What the call is about, in the user's words, e.g. `creditor ID "c_123"`. */
 	subject?: string;
 	/** For calls that must not be repeated: what the user should check when the outcome is unknown. */
@@ -127,7 +129,7 @@ function finish(
 ): NodeApiError {
 	const uncertain = mayHaveActed && call.uncertainOutcome;
 	const withStep = call.step ? `${parts.message} (while ${call.step})` : parts.message;
-	const message = scrub(uncertain ? `${withStep} — ${call.uncertainOutcome}` : withStep, call.secret);
+	const message = scrub(itemSuffixed(uncertain ? `${withStep} — ${call.uncertainOutcome}` : withStep, call.itemIndex), call.secret);
 	const description = scrub(
 		uncertain
 			? `${parts.description}\nThe node did not send it again, so it cannot be duplicated.`
@@ -135,8 +137,19 @@ function finish(
 		call.secret,
 	);
 	const errorResponse: JsonObject = JSON.parse(scrub(JSON.stringify({ ...detail, message, httpCode: httpCode ?? null }), call.secret));
-	return new NodeApiError(node, errorResponse, { message, description, httpCode, itemIndex: call.itemIndex });
+	const error = new NodeApiError(node, errorResponse, { message, description, httpCode, itemIndex: call.itemIndex });
+	if (uncertain) error.context[UNCERTAIN] = true;
+	return error;
 }
+
+/** Marks errors after which Cash-In may have carried the call out: such an item must never be sent again. */
+const UNCERTAIN = 'cashInMayHaveActed';
+
+export const isUncertainOutcome = (error: unknown): boolean => error instanceof NodeApiError && error.context[UNCERTAIN] === true;
+
+/** n8n's convention for errors about one input item: the message ends with "[item N]". */
+export const itemSuffixed = (message: string, itemIndex: number | undefined) =>
+	itemIndex === undefined || /\[item \d+\]$/.test(message) ? message : `${message} [item ${itemIndex}]`;
 
 export function httpStatusError(
 	node: INode,
@@ -193,6 +206,17 @@ export interface ContractDifference {
 	message: string;
 }
 
+export function firstDifference(issues: ZodIssue[]): ContractDifference {
+	const issue = issues[0];
+	return {
+		field: issue.path.join('.'),
+		code: issue.code,
+		received: 'received' in issue ? String(issue.received) : undefined,
+		expected: 'expected' in issue ? String(issue.expected) : undefined,
+		message: issue.message,
+	};
+}
+
 const withArticle = (noun?: string) => (noun ? `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}` : 'another kind of value');
 
 function describeDifference(difference: ContractDifference): string {
@@ -203,48 +227,50 @@ function describeDifference(difference: ContractDifference): string {
 	return `${field}: ${difference.message}`;
 }
 
+const REPORT_HINT = `The Cash-In API may have changed: please report it at ${REPORT_URL} with this message (it holds field names only, no key or personal data).`;
+
 /**
- * Cash-In answered with success, but not in the form the contract describes: most likely the API changed.
- * Says so in plain words, names the field, and tells the user what to report (field names only: no key,
- * no personal data).
+ * A read answered with success, but not in the form the contract describes: most likely the API changed.
+ * Says so in plain words, names the field, and tells the user what to report. (Reads only: a write that
+ * Cash-In confirmed is a success, see `confirmedWithDifference`.)
  */
-export function contractMismatchError(
-	node: INode,
-	request: string,
-	what: string,
-	difference: ContractDifference,
-	call: CallContext,
-	mayHaveActed: boolean,
-): NodeApiError {
+export function contractMismatchError(node: INode, request: string, what: string, difference: ContractDifference, call: CallContext): NodeApiError {
 	const problem = describeDifference(difference);
 	return finish(
 		node,
 		{
 			message: `Cash-In's answer is not in the form this node expects: ${problem}`,
-			description:
-				`Cash-In accepted the request (${request}) but its answer is not ${what}: ${problem}. The Cash-In API ` +
-				`may have changed. Please report it at ${REPORT_URL} with this message (it holds field names only, no key ` +
-				'or personal data). Partners with a sandbox key can run the package\'s contract probe (npm run probe) to list every difference at once.',
+			description: `Cash-In answered the request (${request}), but its answer is not ${what}: ${problem}. Nothing was changed in Cash-In. ${REPORT_HINT}`,
 		},
 		call,
 		undefined,
-		mayHaveActed,
+		false,
 		{},
 	);
 }
 
-export function unreadableResponseError(node: INode, what: string, call: CallContext, mayHaveActed: boolean): NodeApiError {
+export function unreadableResponseError(node: INode, what: string, call: CallContext): NodeApiError {
 	return finish(
 		node,
 		{
 			message: 'Cash-In answered, but the answer could not be read',
 			description:
-				`Expected ${what}. The API may have changed, or a proxy answered instead of Cash-In. If this persists, ` +
-				'report it to the node\'s maintainers with the HTTP details from the execution log.',
+				`Expected ${what}. The API may have changed, or a proxy answered instead of Cash-In. Nothing was changed in Cash-In. ` +
+				`If this persists, report it at ${REPORT_URL} with the HTTP details from the execution log.`,
 		},
 		call,
 		undefined,
-		mayHaveActed,
+		false,
 		{},
 	);
+}
+
+/** The warning on a write Cash-In confirmed whose answer differs from the contract: done, not failed. */
+export function confirmedWithDifference(what: string, difference: ContractDifference): string {
+	return `Cash-In confirmed this, but its answer is not ${what} as this node expects: ${describeDifference(difference)}. It counts as done: do not run this item again. ${REPORT_HINT}`;
+}
+
+/** The warning on a write Cash-In confirmed (2xx) with an answer that is not JSON. */
+export function confirmedWithoutAnswer(what: string, status?: number): string {
+	return `Cash-In confirmed this${status ? ` (HTTP ${status})` : ''}, but its answer could not be read (expected ${what}). It counts as done: do not run this item again. ${REPORT_HINT}`;
 }

@@ -14,13 +14,24 @@ import {
 import type { ZodType, ZodTypeDef } from 'zod';
 
 import { type Endpoint, pathOf, RETRY_AFTER_HEADER } from '../contract/endpoints';
-import { type CallContext, contractMismatchError, httpStatusError, type NetworkFailure, networkError, unreadableResponseError } from './errors';
+import {
+	type CallContext,
+	confirmedWithDifference,
+	confirmedWithoutAnswer,
+	contractMismatchError,
+	firstDifference,
+	httpStatusError,
+	type NetworkFailure,
+	networkError,
+	unreadableResponseError,
+} from './errors';
 import { RequestGate } from './gate';
 import { DEFAULT_RETRY_POLICY, decideRetry, freshRetryState, type Outcome, parseRetryAfter, recordRetry, type RetryPolicy, serverMayHaveActed } from './retry';
 import { type ApiSettings, apiSettingsOf, CREDENTIAL_TYPE } from './settings';
 
 export { CREDENTIAL_TYPE } from './settings';
 export { RequestGate } from './gate';
+export { isUncertainOutcome } from './errors';
 
 export type RequestContext = IExecuteFunctions | IPollFunctions;
 
@@ -29,7 +40,8 @@ export interface CallSpec<T> {
 	pathParams?: Record<string, string>;
 	query?: IDataObject;
 	body?: IDataObject;
-	itemIndex: number;
+	/** The input item the call is for; absent for a trigger's poll, which has no items. */
+	itemIndex?: number;
 	/** What the call is about, in the user's words, for error messages (e.g. `creditor ID "c_1"`). */
 	subject?: string;
 	/** For a call that must not be repeated: what to check when its outcome is unknown. */
@@ -37,12 +49,21 @@ export interface CallSpec<T> {
 	/** Which step of a longer job this call is, e.g. `reading page 3 of the deliveries`. */
 	step?: string;
 	response: ZodType<T, ZodTypeDef, unknown>;
-	/** What a good response is, in words, for the error when it is not one. */
+	/** What a good response is, in words, for the error or warning when it is not one. */
 	responseLabel: string;
 }
 
+/**
+ * What a write (POST, PUT) got back. Any 2xx means Cash-In carried it out, so an answer in another form
+ * than the contract's is still a success: `answer` holds what could be read, `warning` says what differed.
+ */
+export type Confirmed<T> = { answer: T; warning?: undefined } | { answer: IDataObject; warning: string };
+
 export interface CashInClient {
-	call<T>(spec: CallSpec<T>): Promise<T>;
+	/** A GET: retried when safe, and an answer the node cannot use is an error. */
+	read<T>(spec: CallSpec<T>): Promise<T>;
+	/** A POST or PUT: never repeated once Cash-In may have acted, and any 2xx answer counts as done. */
+	write<T>(spec: CallSpec<T>): Promise<Confirmed<T>>;
 }
 
 export interface ClientOptions {
@@ -138,32 +159,20 @@ export function createClient(ctx: RequestContext, options: ClientOptions = {}): 
 		return parsed.ok ? { ok: true, body: parsed.value } : { ok: false, outcome: { kind: 'unreadable' }, status };
 	}
 
-	async function call<T>(spec: CallSpec<T>): Promise<T> {
+	/**
+	 * Sends the call until it succeeds or the retry policy gives up. `onAnswer` turns a 2xx answer into the
+	 * result (reads check it against the schema and throw; writes accept it).
+	 */
+	async function send<T, R>(spec: CallSpec<T>, onAnswer: (answer: { ok: true; body: unknown } | { ok: false; status?: number }, context: CallContext) => R): Promise<R> {
 		const api = await loadSettings();
 		const url = api.baseUrl + pathOf(spec.endpoint, spec.pathParams);
 		const context: CallContext = { ...api, itemIndex: spec.itemIndex, subject: spec.subject, uncertainOutcome: spec.uncertainOutcome, step: spec.step };
 		let history = freshRetryState();
 		for (let attemptNumber = 1; ; attemptNumber++) {
 			const result = await attempt(spec as CallSpec<unknown>, url, api);
-			if (result.ok) {
-				const checked = spec.response.safeParse(result.body);
-				if (checked.success) return checked.data;
-				const issue = checked.error.issues[0];
-				throw contractMismatchError(
-					ctx.getNode(),
-					`${spec.endpoint.method} ${spec.endpoint.template}`,
-					spec.responseLabel,
-					{
-						field: issue.path.join('.'),
-						code: issue.code,
-						received: 'received' in issue ? String(issue.received) : undefined,
-						expected: 'expected' in issue ? String(issue.expected) : undefined,
-						message: issue.message,
-					},
-					context,
-					true,
-				);
-			}
+			if (result.ok) return onAnswer(result, context);
+			// A 2xx whose body is not JSON: for a write, Cash-In did act; for a read, retried like any fault.
+			if (result.outcome.kind === 'unreadable' && spec.endpoint.method !== 'GET') return onAnswer({ ok: false, status: result.status }, context);
 			const decision = decideRetry(policy, spec.endpoint.method, result.outcome, history);
 			if (decision.retry) {
 				ctx.logger.debug('Cash-In Partner: retrying a request', {
@@ -181,10 +190,31 @@ export function createClient(ctx: RequestContext, options: ClientOptions = {}): 
 			const mayHaveActed = serverMayHaveActed(result.outcome);
 			const node = ctx.getNode();
 			if (result.outcome.kind === 'network') throw networkError(node, result.failure ?? 'unknown', timeoutMs, context, mayHaveActed);
-			if (result.outcome.kind === 'unreadable') throw unreadableResponseError(node, spec.responseLabel, context, true);
+			if (result.outcome.kind === 'unreadable') return onAnswer({ ok: false, status: result.status }, context);
 			throw httpStatusError(node, result.outcome.status, result.body, context, mayHaveActed);
 		}
 	}
 
-	return { call };
+	const request = (spec: CallSpec<unknown>) => `${spec.endpoint.method} ${spec.endpoint.template}`;
+
+	async function read<T>(spec: CallSpec<T>): Promise<T> {
+		return await send(spec, (answer, context) => {
+			if (!answer.ok) throw unreadableResponseError(ctx.getNode(), spec.responseLabel, context);
+			const checked = spec.response.safeParse(answer.body);
+			if (checked.success) return checked.data;
+			throw contractMismatchError(ctx.getNode(), request(spec as CallSpec<unknown>), spec.responseLabel, firstDifference(checked.error.issues), context);
+		});
+	}
+
+	async function write<T>(spec: CallSpec<T>): Promise<Confirmed<T>> {
+		return await send(spec, (answer): Confirmed<T> => {
+			if (!answer.ok) return { answer: {}, warning: confirmedWithoutAnswer(spec.responseLabel, answer.status) };
+			const checked = spec.response.safeParse(answer.body);
+			if (checked.success) return { answer: checked.data };
+			const readable = answer.body !== null && typeof answer.body === 'object' && !Array.isArray(answer.body) ? (answer.body as IDataObject) : {};
+			return { answer: readable, warning: confirmedWithDifference(spec.responseLabel, firstDifference(checked.error.issues)) };
+		});
+	}
+
+	return { read, write };
 }

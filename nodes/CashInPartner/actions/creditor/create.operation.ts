@@ -3,8 +3,8 @@ import { type IDataObject, type IExecuteFunctions, type INodeProperties, updateD
 import { ENDPOINTS } from '../../contract/endpoints';
 import { buildCreditorBody } from '../../contract/fields';
 import { createCreditorBody, createCreditorResponseSchema } from '../../contract/schemas';
-import type { CashInClient } from '../../transport';
-import { type CreditorKeyDisplay, creditorKeyDisplayParameters, presentKey } from '../common';
+import { type CreditorKeyDisplay, creditorKeyDisplayParameters, presentKey, presentKeysIn } from '../common';
+import type { Effect, PreparedItem } from '../types';
 import { validateInput } from '../validate';
 import {
 	bankAccountsParameter,
@@ -51,9 +51,18 @@ const properties: INodeProperties[] = [
 	},
 	jsonBodyParameter('The whole registration body as the Cash-In API defines it: service, creditor, contacts and bankAccounts'),
 	...creditorKeyDisplayParameters,
+	{
+		displayName:
+			'Each item registers one creditor, and never twice: every item is checked before the first is sent, and a registration Cash-In may have received without confirming it is reported, not sent again. Retry On Fail (in Settings) is safe: a retry sends only what Cash-In cannot have received.',
+		name: 'createNotice',
+		type: 'notice',
+		default: '',
+	},
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['creditor'], operation: ['create'] } }, properties);
+
+export const effect: Effect = 'create';
 
 function readForm(ctx: IExecuteFunctions, itemIndex: number): unknown {
 	const param = (name: string) => ctx.getNodeParameter(name, itemIndex, '') as unknown;
@@ -69,21 +78,27 @@ function readForm(ctx: IExecuteFunctions, itemIndex: number): unknown {
 	});
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, api: CashInClient) {
+export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedItem {
 	const fromJson = this.getNodeParameter('inputMode', itemIndex, 'fields') === 'json';
 	const input = fromJson ? readJsonBody(this, itemIndex) : readForm(this, itemIndex);
 	const body = validateInput(this.getNode(), createCreditorBody.input, input, itemIndex, fromJson);
 	const display = this.getNodeParameter('creditorKeyDisplay', itemIndex, 'masked') as CreditorKeyDisplay;
-	const created = await api.call({
-		endpoint: ENDPOINTS.createCreditor,
-		body: body as unknown as IDataObject,
-		itemIndex,
-		subject: `business ID ${body.creditor.businessCode}`,
-		uncertainOutcome:
-			`the creditor may or may not have been registered. Check in Cash-In whether business ID ` +
-			`${body.creditor.businessCode} exists before running this item again`,
-		response: createCreditorResponseSchema,
-		responseLabel: 'the new creditor',
-	});
-	return { ...created, credentials: presentKey(created.credentials, display) };
+	const businessId = body.creditor.businessCode;
+	return {
+		label: `business ID ${businessId}`,
+		async send(api) {
+			const created = await api.write({
+				endpoint: ENDPOINTS.createCreditor,
+				body: body as unknown as IDataObject,
+				itemIndex,
+				subject: `business ID ${businessId}`,
+				uncertainOutcome: `the creditor may or may not have been registered. Check in Cash-In whether business ID ${businessId} exists before running this item again`,
+				response: createCreditorResponseSchema,
+				responseLabel: 'the new creditor',
+			});
+			if (created.warning === undefined) return { json: { ...created.answer, credentials: presentKey(created.answer.credentials, display) } };
+			// Registered, but the answer is not in the expected form: keep what it holds, keys still as the user chose.
+			return { json: { creditorId: null, ...presentKeysIn(created.answer, display) }, warning: created.warning };
+		},
+	};
 }

@@ -3,8 +3,8 @@ import { type IDataObject, type IExecuteFunctions, type INodeProperties, updateD
 import { ENDPOINTS } from '../../contract/endpoints';
 import { buildCreditorBody } from '../../contract/fields';
 import { storedCreditorSchema, updateCreditorBody } from '../../contract/schemas';
-import type { CashInClient } from '../../transport';
-import { creditorIdParameter, requiredText } from '../common';
+import { creditorIdParameter, readId } from '../common';
+import type { Effect, PreparedItem } from '../types';
 import { validateInput } from '../validate';
 import {
 	bankAccountsParameter,
@@ -44,8 +44,10 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['creditor'], operation: ['update'] } }, properties);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, api: CashInClient) {
-	const creditorId = requiredText(this, 'creditorId', itemIndex, 'Creditor ID');
+export const effect: Effect = 'change';
+
+export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedItem {
+	const creditorId = readId(this, 'creditorId', itemIndex, 'Creditor ID');
 	const fromJson = this.getNodeParameter('inputMode', itemIndex, 'fields') === 'json';
 	let input: unknown;
 	if (fromJson) {
@@ -55,13 +57,19 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: C
 		input = buildCreditorBody({ fields, ...readLists({ contacts, bankAccounts }) });
 	}
 	const body = validateInput(this.getNode(), updateCreditorBody.input, input, itemIndex, fromJson);
-	return await api.call({
-		endpoint: ENDPOINTS.updateCreditor,
-		pathParams: { creditorId },
-		body: body as unknown as IDataObject,
-		itemIndex,
-		subject: `creditor ID "${creditorId}"`,
-		response: storedCreditorSchema,
-		responseLabel: 'the updated creditor',
-	});
+	return {
+		label: `creditor ID "${creditorId}"`,
+		async send(api) {
+			const updated = await api.write({
+				endpoint: ENDPOINTS.updateCreditor,
+				pathParams: { creditorId },
+				body: body as unknown as IDataObject,
+				itemIndex,
+				subject: `creditor ID "${creditorId}"`,
+				response: storedCreditorSchema,
+				responseLabel: 'the updated creditor',
+			});
+			return updated.warning === undefined ? { json: updated.answer as IDataObject } : { json: { creditorId, ...updated.answer }, warning: updated.warning };
+		},
+	};
 }

@@ -2,8 +2,8 @@ import { type IExecuteFunctions, type INodeProperties, updateDisplayOptions } fr
 
 import { ENDPOINTS } from '../../contract/endpoints';
 import { creditorCredentialsSchema } from '../../contract/schemas';
-import type { CashInClient } from '../../transport';
-import { type CreditorKeyDisplay, creditorIdParameter, creditorKeyDisplayParameters, presentKey, requiredText } from '../common';
+import { type CreditorKeyDisplay, creditorIdParameter, creditorKeyDisplayParameters, presentKey, readId } from '../common';
+import type { Effect, PreparedItem } from '../types';
 
 const properties: INodeProperties[] = [
 	creditorIdParameter('The Cash-In ID of the creditor whose current API credentials to fetch'),
@@ -12,16 +12,22 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['creditorCredential'], operation: ['get'] } }, properties);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, api: CashInClient) {
-	const creditorId = requiredText(this, 'creditorId', itemIndex, 'Creditor ID');
+export const effect: Effect = 'read';
+
+export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedItem {
+	const creditorId = readId(this, 'creditorId', itemIndex, 'Creditor ID');
 	const display = this.getNodeParameter('creditorKeyDisplay', itemIndex, 'masked') as CreditorKeyDisplay;
-	const credentials = await api.call({
-		endpoint: ENDPOINTS.getCreditorCredentials,
-		pathParams: { creditorId },
-		itemIndex,
-		subject: `creditor ID "${creditorId}"`,
-		response: creditorCredentialsSchema,
-		responseLabel: "the creditor's credentials",
-	});
-	return presentKey(credentials, display);
+	return {
+		async send(api) {
+			const credentials = await api.read({
+				endpoint: ENDPOINTS.getCreditorCredentials,
+				pathParams: { creditorId },
+				itemIndex,
+				subject: `creditor ID "${creditorId}"`,
+				response: creditorCredentialsSchema,
+				responseLabel: "the creditor's credentials",
+			});
+			return { json: presentKey(credentials, display) };
+		},
+	};
 }

@@ -8,10 +8,10 @@ import {
 } from 'n8n-workflow';
 
 import { DELIVERIES_DEFAULT_WINDOW_DAYS, DELIVERY_STATUSES, FAILED_DELIVERY_STATUS } from '../../contract/endpoints';
-import type { Delivery } from '../../contract/schemas';
-import type { CashInClient } from '../../transport';
 import { type DeliveryFilters, deliveryPages } from '../../transport/deliveries';
-import { limitParameter, requiredText, returnAllParameter } from '../common';
+import { limitParameter, readId, returnAllParameter } from '../common';
+import type { Effect, PreparedItem } from '../types';
+import { simplifyDelivery } from './simplify';
 
 export const sellerIdParameter: INodeProperties = {
 	displayName: 'Seller ID',
@@ -77,12 +77,6 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['delivery'], operation: ['getAll'] } }, properties);
 
-const SIMPLE_FIELDS = ['invoiceNumber', 'caseId', 'channel', 'status', 'statusMessage', 'recipient', 'updatedAt'] as const satisfies ReadonlyArray<keyof Delivery>;
-
-export function simplifyDelivery(delivery: Delivery): IDataObject {
-	return Object.fromEntries(SIMPLE_FIELDS.map((field) => [field, delivery[field] ?? null]));
-}
-
 /** A date parameter as the API's YYYY-MM-DD; accepts what the date picker and expressions give. */
 function toApiDate(ctx: IExecuteFunctions, value: unknown, label: string, itemIndex: number): string | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
@@ -111,15 +105,21 @@ export function readDeliveryFilters(ctx: IExecuteFunctions, itemIndex: number): 
 	return filters;
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, api: CashInClient) {
-	const sellerId = requiredText(this, 'sellerId', itemIndex, 'Seller ID');
+export const effect: Effect = 'read';
+
+export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedItem {
+	const sellerId = readId(this, 'sellerId', itemIndex, 'Seller ID');
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? Number.POSITIVE_INFINITY : (this.getNodeParameter('limit', itemIndex, 50) as number);
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 	const filters = readDeliveryFilters(this, itemIndex);
-	const output: IDataObject[] = [];
-	for await (const page of deliveryPages(api, { sellerId, filters, limit, itemIndex })) {
-		for (const delivery of page) output.push({ sellerId, ...(simplify ? simplifyDelivery(delivery) : delivery) });
-	}
-	return output;
+	return {
+		async send(api) {
+			const output: IDataObject[] = [];
+			for await (const page of deliveryPages(api, { sellerId, filters, limit, itemIndex })) {
+				for (const delivery of page) output.push({ sellerId, ...(simplify ? simplifyDelivery(delivery) : delivery) });
+			}
+			return { json: output };
+		},
+	};
 }

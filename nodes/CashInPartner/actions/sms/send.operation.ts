@@ -3,8 +3,8 @@ import { type IDataObject, type IExecuteFunctions, type INodeProperties, updateD
 import { ENDPOINTS, SMS_MAX_SEGMENTS, SMS_SENDER_MAX_LENGTH } from '../../contract/endpoints';
 import { buildSmsBody, SMS_FIELDS } from '../../contract/fields';
 import { sendSmsBody, sendSmsResponseSchema } from '../../contract/schemas';
-import type { CashInClient } from '../../transport';
 import { segmentSms } from '../../validation/smsSegments';
+import type { Effect, PreparedItem } from '../types';
 import { validateInput } from '../validate';
 
 const properties: INodeProperties[] = [
@@ -53,7 +53,7 @@ const properties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'Each item sends one SMS. If Cash-In may have received a message but did not confirm it (a timeout or server error), the node reports it and does not send it again, so no debtor gets a message twice. Keep "Retry On Fail" in this node\'s Settings off: it would send such messages again.',
+			'Each item sends one SMS, and never twice: every item is checked before the first is sent, and a message Cash-In may have received without confirming it (a timeout or server error) is reported, not sent again. Retry On Fail (in Settings) is safe: a retry sends only what Cash-In cannot have received. Running the whole workflow again does send again, so set On Error to "Continue (using error output)" and resend only the failed items.',
 		name: 'sendNotice',
 		type: 'notice',
 		default: '',
@@ -62,7 +62,9 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['sms'], operation: ['send'] } }, properties);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, api: CashInClient) {
+export const effect: Effect = 'create';
+
+export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedItem {
 	const input = buildSmsBody({
 		recipient: this.getNodeParameter('recipient', itemIndex, ''),
 		message: this.getNodeParameter('message', itemIndex, ''),
@@ -71,14 +73,32 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: C
 	const body = validateInput(this.getNode(), sendSmsBody.input, input, itemIndex);
 	const { encoding, segments } = segmentSms(body.message);
 	const checkWhere = body.reference ? `reference "${body.reference}"` : `the messages to ${body.recipient}`;
-	const sent = await api.call({
-		endpoint: ENDPOINTS.sendSms,
-		body: body as unknown as IDataObject,
-		itemIndex,
-		subject: `the SMS to ${body.recipient}`,
-		uncertainOutcome: `the SMS may or may not have been sent. Check ${checkWhere} in Cash-In before sending it again`,
-		response: sendSmsResponseSchema,
-		responseLabel: 'the sent message and its delivery report',
-	});
-	return { ...sent, segments: sent.segments ?? segments, encoding };
+	return {
+		label: body.reference ? `reference "${body.reference}"` : `the SMS to ${body.recipient}`,
+		async send(api) {
+			const sent = await api.write({
+				endpoint: ENDPOINTS.sendSms,
+				body: body as unknown as IDataObject,
+				itemIndex,
+				subject: `the SMS to ${body.recipient}`,
+				uncertainOutcome: `the SMS may or may not have been sent. Check ${checkWhere} in Cash-In before sending it again`,
+				response: sendSmsResponseSchema,
+				responseLabel: 'the sent message and its delivery report',
+			});
+			if (sent.warning === undefined) return { json: { ...sent.answer, segments: sent.answer.segments ?? segments, encoding } };
+			// Sent, but the answer is not in the expected form: what it holds, and what the node knows itself.
+			const answer = sent.answer;
+			return {
+				json: {
+					messageId: null,
+					deliveryReport: null,
+					...answer,
+					recipient: typeof answer.recipient === 'string' ? answer.recipient : body.recipient,
+					segments: typeof answer.segments === 'number' ? answer.segments : segments,
+					encoding,
+				},
+				warning: sent.warning,
+			};
+		},
+	};
 }

@@ -74,12 +74,17 @@ export class CashInPartnerTrigger implements INodeType {
 		if (this.getMode() === 'manual') {
 			// The Test step: a few recent deliveries, so the data shape shows; nothing is remembered.
 			const samples: INodeExecutionData[] = [];
+			const failures: SellerFailure[] = [];
 			for (const sellerId of sellerIds) {
 				if (samples.length >= SAMPLE_SIZE) break;
-				const recent = await readDeliveries(api, sellerId, event, undefined, SAMPLE_SIZE - samples.length);
-				samples.push(...recent.map((delivery) => ({ json: eventItem(event, sellerId, delivery) })));
+				try {
+					const recent = await readDeliveries(api, sellerId, event, undefined, SAMPLE_SIZE - samples.length);
+					samples.push(...recent.map((delivery) => ({ json: eventItem(event, sellerId, delivery) })));
+				} catch (error) {
+					failures.push({ sellerId, error: error as SellerFailure['error'] });
+				}
 			}
-			return samples.length ? [samples, []] : null;
+			return finishPoll.call(this, samples, failures, sellerIds);
 		}
 
 		const stored = this.getWorkflowStaticData('node');
@@ -110,19 +115,27 @@ export class CashInPartnerTrigger implements INodeType {
 		};
 		Object.assign(stored, next);
 
-		if (failures.length === sellerIds.length) {
-			const { error } = failures[0];
-			throw error instanceof NodeOperationError || error instanceof NodeApiError ? error : new NodeOperationError(this.getNode(), error);
-		}
-		for (const { sellerId, error } of failures) {
-			this.logger.warn('Cash-In Partner Trigger: a seller could not be read', { sellerId, error: error.message });
-		}
-		const unreadable = failures
-			.sort((a, b) => sellerIds.indexOf(a.sellerId) - sellerIds.indexOf(b.sellerId))
-			.map(({ sellerId, error }) => ({ json: { sellerId, error: error.message, message: error.description ?? null } as IDataObject }));
-		const found = events.flat();
-		return found.length || unreadable.length ? [found, unreadable] : null;
+		return finishPoll.call(this, events.flat(), failures, sellerIds);
 	}
+}
+
+/**
+ * What a poll returns: events on the main output, unreadable sellers on the second, nothing (null) when
+ * there is neither. When no seller could be read, the poll fails instead, so n8n records a failed
+ * execution and runs the workflow's error workflow (a revoked key, Cash-In down).
+ */
+function finishPoll(this: IPollFunctions, found: INodeExecutionData[], failures: SellerFailure[], sellerIds: string[]): INodeExecutionData[][] | null {
+	if (failures.length === sellerIds.length) {
+		const { error } = failures[0];
+		throw error instanceof NodeOperationError || error instanceof NodeApiError ? error : new NodeOperationError(this.getNode(), error);
+	}
+	for (const { sellerId, error } of failures) {
+		this.logger.warn('Cash-In Partner Trigger: a seller could not be read', { sellerId, error: error.message });
+	}
+	const unreadable = failures
+		.sort((a, b) => sellerIds.indexOf(a.sellerId) - sellerIds.indexOf(b.sellerId))
+		.map(({ sellerId, error }) => ({ json: { sellerId, error: error.message, message: error.description ?? null } as IDataObject }));
+	return found.length || unreadable.length ? [found, unreadable] : null;
 }
 
 /** The watch list, each ID checked before any request: a typo names itself instead of failing a read. */

@@ -19,6 +19,7 @@ import {
 	type IRun,
 	type IVersionedNodeType,
 	type IWorkflowExecuteAdditionalData,
+	type WorkflowExecuteMode,
 	NodeHelpers,
 	Workflow,
 } from 'n8n-workflow';
@@ -141,6 +142,10 @@ export interface RunOptions {
 	onError?: INode['onError'];
 	/** n8n's node settings "Retry On Fail", "Max. Tries" and "Wait Between Tries (ms)". */
 	retry?: { maxTries: number; waitBetweenTries?: number };
+	/** How the execution was started: 'manual' (the editor, the default here) or e.g. 'trigger' (production). */
+	mode?: WorkflowExecuteMode;
+	/** The workflow's static data as n8n stored it after the previous execution. */
+	staticData?: IDataObject;
 }
 
 export interface RunResult {
@@ -148,9 +153,11 @@ export interface RunResult {
 	outputs: INodeExecutionData[][];
 	error?: ExecutionError;
 	run: IRun;
+	/** The workflow's static data after the run (n8n saves it when the mode is not manual). */
+	staticData: IDataObject;
 }
 
-export async function runNode({ parameters, items = [{}], credential, onError, retry, type = NODE_TYPE }: RunOptions & { type?: string }): Promise<RunResult> {
+export async function runNode({ parameters, items = [{}], credential, onError, retry, mode = 'manual', staticData = {}, type = NODE_TYPE }: RunOptions & { type?: string }): Promise<RunResult> {
 	const node: INode = {
 		id: 'b7c2a1f0-0000-4000-8000-000000000001',
 		name: NODE_NAME,
@@ -162,20 +169,21 @@ export async function runNode({ parameters, items = [{}], credential, onError, r
 		...(onError ? { onError } : {}),
 		...(retry ? { retryOnFail: true, maxTries: retry.maxTries, waitBetweenTries: retry.waitBetweenTries ?? 1 } : {}),
 	};
-	const workflow = new Workflow({ id: 'test', nodes: [node], connections: {}, active: false, nodeTypes, staticData: {} });
+	const workflow = new Workflow({ id: 'test', nodes: [node], connections: {}, active: false, nodeTypes, staticData: JSON.parse(JSON.stringify(staticData)) });
 	const runData = createRunExecutionData({
 		executionData: {
 			nodeExecutionStack: [{ node, data: { main: [items.map((json) => ({ json }))] }, source: null }],
 		},
 	});
 	const additionalData = additionalDataFor(credential);
-	additionalData.hooks = new ExecutionLifecycleHooks('manual', 'test-execution', { id: 'test', name: 'test', nodes: [node], connections: {}, active: false, settings: {} } as never);
-	const run = await new WorkflowExecute(additionalData, 'manual', runData).processRunExecutionData(workflow);
+	additionalData.hooks = new ExecutionLifecycleHooks(mode, 'test-execution', { id: 'test', name: 'test', nodes: [node], connections: {}, active: false, settings: {} } as never);
+	const run = await new WorkflowExecute(additionalData, mode, runData).processRunExecutionData(workflow);
 	const task = run.data.resultData.runData[NODE_NAME]?.[0];
 	return {
 		outputs: (task?.data?.main ?? []).map((output) => output ?? []),
 		error: task?.error ?? run.data.resultData.error,
 		run,
+		staticData: JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject,
 	};
 }
 

@@ -95,7 +95,7 @@ test.each(actions)('%s: action in sentence case', (_where, action) => {
 });
 
 test('there are actions for every operation', () => {
-	expect(actions.length).toBe(6);
+	expect(actions.length).toBe(7);
 });
 
 test('the checks themselves refuse what the guidelines refuse', () => {

@@ -5,7 +5,7 @@ export type NodeMap = {
 	agreement: 'getAll';
 	creditor: 'create' | 'update';
 	creditorCredential: 'get';
-	delivery: 'getAll';
+	delivery: 'getAll' | 'getChanges';
 	sms: 'send';
 };
 

@@ -1,5 +1,6 @@
 /**
- * What one run of a `create` operation carried out, kept so that n8n's Retry On Fail never sends twice.
+ * What one run of a `create` (or `watch`) operation carried out, kept so that n8n's Retry On Fail never
+ * sends twice (or reports a change twice).
  *
  * n8n retries a node by running it again with ALL of its input items — when it threw, and also when its
  * first output item is an error item (On Error → Continue). Read in n8n-core's `workflow-execute.js`:
@@ -14,7 +15,7 @@
  */
 import type { IContextObject, IExecuteFunctions, INodeExecutionData, NodeApiError } from 'n8n-workflow';
 
-export type Remembered = { kind: 'done'; output: INodeExecutionData[] } | { kind: 'uncertain'; error: NodeApiError };
+export type Remembered = { kind: 'done'; output: INodeExecutionData[]; commit?: () => void } | { kind: 'uncertain'; error: NodeApiError };
 
 export interface RetryMemory {
 	recall(itemIndex: number): Remembered | undefined;

@@ -7,6 +7,7 @@
  * 3. Continue-on-fail turns an item's error into n8n's error item (also on n8n 1.x, see `errorItem`).
  * 4. For operations that create something: n8n's Retry On Fail sends nothing twice (`retryMemory.ts`), and
  *    a run stopped by Cash-In says what was already carried out, since running it again would repeat that.
+ *    Operations that remember across runs (Get Changes) keep what they saw only when the run succeeds.
  */
 import {
 	type IDataObject,
@@ -33,7 +34,7 @@ const operations = {
 	agreement: { getAll: agreement.getAll },
 	creditor: { create: creditor.create, update: creditor.update },
 	creditorCredential: { get: creditorCredential.get },
-	delivery: { getAll: delivery.getAll },
+	delivery: { getAll: delivery.getAll, getChanges: delivery.getChanges },
 	sms: { send: sms.send },
 } satisfies { [R in ResourceName]: Record<NodeMap[R], Operation> };
 
@@ -130,11 +131,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	// 2. Sending.
 	const creates = handler.effect === 'create';
-	const memory: RetryMemory | undefined = creates ? retryMemoryOf(this) : undefined;
+	const memory: RetryMemory | undefined = creates || handler.effect === 'watch' ? retryMemoryOf(this) : undefined;
 	const { parallelRequests, timeoutMs } = readRequestOptions(this);
 	const api = createClient(this, { timeoutMs, gate: new RequestGate({ maxInFlight: parallelRequests }) });
 	const results: INodeExecutionData[][] = new Array(input.length);
 	const done: number[] = [];
+	const commits: Array<() => void> = [];
 	const uncertain: number[] = [];
 	const warnings: string[] = [];
 	let failure: { itemIndex: number; error: NodeError } | undefined;
@@ -155,15 +157,17 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			if (remembered?.kind === 'done') {
 				results[itemIndex] = remembered.output;
 				done.push(itemIndex);
+				if (remembered.commit) commits.push(remembered.commit);
 				return;
 			}
 			if (remembered?.kind === 'uncertain') return fail(itemIndex, remembered.error);
 			try {
-				const { json, warning } = await item.send(api);
+				const { json, warning, commit } = await item.send(api);
 				results[itemIndex] = outputItems(this, json, itemIndex, warning);
 				if (warning !== undefined) warnings.push(warning);
 				done.push(itemIndex);
-				memory?.remember(itemIndex, { kind: 'done', output: results[itemIndex] });
+				if (commit) commits.push(commit);
+				memory?.remember(itemIndex, { kind: 'done', output: results[itemIndex], commit });
 			} catch (caught) {
 				const error = asNodeError(this, caught, itemIndex);
 				if (isUncertainOutcome(error) && error instanceof NodeApiError) memory?.remember(itemIndex, { kind: 'uncertain', error });
@@ -182,6 +186,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				.map((i) => `${(prepared[i] as PreparedItem).label ?? 'an item'} [item ${i}]`);
 		throw creates ? stoppedAfterSending(failure.error, labelsOf(done), labelsOf(uncertain)) : failure.error;
 	}
+	for (const commit of commits) commit();
 	const output = results.flat();
 	if (memory && !outputInvitesRetry(output)) memory.forget();
 	if (warnings.length) {

@@ -3,12 +3,14 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { CashInClient } from '../transport';
 
 /**
- * What an operation does in Cash-In, which decides how the router may treat it:
+ * What an operation does, which decides how the router may treat it:
  * - `read`: nothing changes; safe to run any number of times.
  * - `change`: changes what exists (PUT); running it twice leaves the same result.
  * - `create`: creates something (a creditor, an SMS); it must never be carried out twice.
+ * - `watch`: reads, and remembers what it reported so the next run reports only what is new; a retry must
+ *   neither report a change twice nor lose one.
  */
-export type Effect = 'read' | 'change' | 'create';
+export type Effect = 'read' | 'change' | 'create' | 'watch';
 
 /** One item's request, built and checked from its parameters; nothing has been sent yet. */
 export interface PreparedItem {
@@ -22,6 +24,8 @@ export interface ItemOutput {
 	json: IDataObject | IDataObject[];
 	/** Cash-In did it, but its answer differed from what the node expects (shown as a hint and in `warning`). */
 	warning?: string;
+	/** What the item keeps for the next run; applied only when the node run ends without an error. */
+	commit?: () => void;
 }
 
 /** One operation: its parameters, what it does, and how one item becomes a request. */

@@ -26,8 +26,8 @@ import { Pool } from 'undici';
 
 import { API_KEY_HEADER, ENDPOINTS, pathOf } from '../nodes/CashInPartner/contract/endpoints';
 import { DEFAULT_PARALLEL_REQUESTS, MAX_PARALLEL_REQUESTS } from '../nodes/CashInPartner/actions/options';
-import { BARE_HTTP_TYPE } from '../test/harness/bareHttpNode';
-import { type EmulatorProcess, startEmulatorProcess } from './lib/emulator';
+import { BARE_HTTP_TYPE, BareHttp } from './bareHttpNode';
+import { type EmulatorProcess, startEmulatorProcess } from '../testing/emulatorProcess';
 
 const ITEMS = 1000;
 const SERIAL_ITEMS = 100;
@@ -69,7 +69,8 @@ async function undiciRun(emulator: EmulatorProcess, count: number, parallel: num
 
 async function main() {
 	// Loaded after the environment above is set: n8n-core reads it when it loads.
-	const { runNode } = await import('../test/harness/engine');
+	const { nodeTypes, runNode } = await import('../testing/engine');
+	nodeTypes.register(BARE_HTTP_TYPE, new BareHttp());
 	const emulator = await startEmulatorProcess({ latencyMs: LATENCY_MS, recordRequests: false });
 	const credential = { apiKey: emulator.partnerKey, environment: 'sandbox' as const, sandboxBaseUrl: emulator.baseUrl };
 	const { creditorIds } = (await emulator.control('POST', '/seed', { creditors: ITEMS })) as { creditorIds: string[] };

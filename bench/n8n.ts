@@ -19,11 +19,12 @@ import * as path from 'node:path';
 
 import { DEFAULT_PARALLEL_REQUESTS, MAX_PARALLEL_REQUESTS } from '../nodes/CashInPartner/actions/options';
 import { ENDPOINTS } from '../nodes/CashInPartner/contract/endpoints';
-import { EMULATOR_CREDENTIAL } from '../test/e2e/workflows';
-import { delay } from './lib/checks';
-import { startEmulatorProcess } from './lib/emulator';
-import { importCredentials, importWorkflows, type N8nInstance, prepareN8n, restSession, runViaRest, setUpOwner, startN8nServer, stopN8nServer } from './lib/n8n';
-import { processCpuMs } from './lib/processes';
+import { EMULATOR_CREDENTIAL } from '../testing/n8n';
+import { delay } from '../testing/checks';
+import { startEmulatorProcess } from '../testing/emulatorProcess';
+import { importCredentials, importWorkflows, type N8nInstance, prepareN8n, restSession, runViaRest, setUpOwner, startN8nServer, stopN8nServer } from '../testing/n8n';
+import { processCpuMs } from '../testing/processes';
+import { projectPath } from '../testing/paths';
 
 const ITEMS = 1000;
 const LATENCY_MS = 50;
@@ -149,7 +150,7 @@ async function main() {
 		n8n.env.CASHIN_BENCH_N8N_DIR = n8n.runtime.dir;
 		n8n.env.NODE_OPTIONS = `--require ${preload}`;
 		// BENCH_CPU_PROF=1: V8 CPU profiles of n8n's processes into .bench-artifacts/ (open in Chrome DevTools).
-		const profiles = path.resolve(__dirname, '..', '..', '.bench-artifacts');
+		const profiles = projectPath('.bench-artifacts');
 		if (process.env.BENCH_CPU_PROF === '1') {
 			fs.mkdirSync(profiles, { recursive: true });
 			n8n.env.NODE_OPTIONS += ` --cpu-prof --cpu-prof-dir=${profiles}`;

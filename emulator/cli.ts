@@ -2,7 +2,7 @@
  * Runs the emulator in its own process (npm start, the e2e tier, the benchmark). Prints one JSON line
  * with its URLs when it listens; stops on SIGINT/SIGTERM or when its parent goes away.
  *
- *   node build/test/emulator/cli.js [--port 0] [--latency 0] [--demo] [--partner-key KEY] [--no-log]
+ *   node build/emulator/cli.js [--port 0] [--latency 0] [--demo] [--partner-key KEY] [--no-log]
  */
 import { parseArgs } from 'node:util';
 

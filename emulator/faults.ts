@@ -2,7 +2,7 @@
  * Faults the emulator injects on request: per request (matching method, path, body text), a number of
  * times, or at random from a fixed seed over a share of all requests.
  */
-import type { EndpointName } from '../../nodes/CashInPartner/contract/endpoints';
+import type { EndpointName } from '../nodes/CashInPartner/contract/endpoints';
 import { seededRandom } from './random';
 
 export type Fault =

@@ -1,6 +1,6 @@
 /** Realistic, repeatable data for the emulator: creditors, agreements, and invoice deliveries. */
-import { DELIVERY_CHANNELS } from '../../nodes/CashInPartner/contract/endpoints';
-import { businessIdCheckDigit } from '../../nodes/CashInPartner/validation/businessId';
+import { businessIdCheckDigit } from '../nodes/CashInPartner/validation/businessId';
+import { DELIVERY_CHANNELS } from './contract';
 import { seededRandom } from './random';
 import type { EmulatorState, StoredDelivery } from './state';
 

@@ -15,11 +15,11 @@ import {
 	DELIVERY_STATUSES,
 	ENDPOINTS,
 	type EndpointName,
-	matchPath,
 	PRODUCTION_BASE_URL,
 	valuesOf,
-} from '../../nodes/CashInPartner/contract/endpoints';
-import { createCreditorBody, sendSmsBody, updateCreditorBody } from '../../nodes/CashInPartner/contract/schemas';
+} from '../nodes/CashInPartner/contract/endpoints';
+import { createCreditorBody, sendSmsBody, updateCreditorBody } from '../nodes/CashInPartner/contract/schemas';
+import { canonicalBody, type FieldIssue, matchPath } from './contract';
 import { type Fault, FaultInjector, type FaultRule } from './faults';
 import { businessIdFor, makeDeliveries, seedDemo } from './seed';
 import { EmulatorState } from './state';
@@ -83,7 +83,7 @@ export const DEFAULT_PARTNER_KEY = 'pk_test_partner_9f8e7d6c5b4a';
 type Reply = { status: number; body?: unknown; headers?: Record<string, string>; acted?: boolean };
 
 const json = (status: number, body: unknown, acted = false): Reply => ({ status, body, acted });
-const fieldErrors = (issues: Array<{ path: Array<string | number>; message: string }>): Reply =>
+const fieldErrors = (issues: FieldIssue[]): Reply =>
 	json(400, { message: 'Validation failed', code: 'VALIDATION_ERROR', errors: issues.map((i) => ({ field: i.path.join('.'), message: i.message })) });
 
 const isoDate = (date: Date) => date.toISOString().slice(0, 10);
@@ -270,13 +270,13 @@ export class Emulator {
 		validateKey: () => json(200, { isValid: true, message: 'Token is valid' }),
 
 		createCreditor: (_, body) => {
-			const parsed = createCreditorBody.wire.safeParse(body);
-			if (!parsed.success) return fieldErrors(parsed.error.issues);
-			const businessCode = parsed.data.creditor.businessCode;
+			const parsed = canonicalBody(createCreditorBody, body);
+			if (!parsed.ok) return fieldErrors(parsed.issues);
+			const businessCode = parsed.value.creditor.businessCode;
 			if (this.state.findByBusinessId(businessCode)) {
 				return json(402, { message: `A creditor with business ID ${businessCode} already exists`, code: 'CREDITOR_EXISTS' });
 			}
-			const created = this.state.createCreditor(parsed.data);
+			const created = this.state.createCreditor(parsed.value);
 			return json(
 				201,
 				{
@@ -292,13 +292,13 @@ export class Emulator {
 		updateCreditor: ({ creditorId }, body) => {
 			const stored = this.state.creditors.get(creditorId);
 			if (!stored) return json(404, { message: `Creditor ${creditorId} not found`, code: 'NOT_FOUND' });
-			const parsed = updateCreditorBody.wire.safeParse(body);
-			if (!parsed.success) return fieldErrors(parsed.error.issues);
-			const other = parsed.data.creditor?.businessCode && this.state.findByBusinessId(parsed.data.creditor.businessCode);
+			const parsed = canonicalBody(updateCreditorBody, body);
+			if (!parsed.ok) return fieldErrors(parsed.issues);
+			const other = parsed.value.creditor?.businessCode && this.state.findByBusinessId(parsed.value.creditor.businessCode);
 			if (other && other.creditorId !== creditorId) {
-				return json(402, { message: `Business ID ${parsed.data.creditor?.businessCode} belongs to another creditor`, code: 'CREDITOR_EXISTS' });
+				return json(402, { message: `Business ID ${parsed.value.creditor?.businessCode} belongs to another creditor`, code: 'CREDITOR_EXISTS' });
 			}
-			return json(200, this.state.publicCreditor(this.state.updateCreditor(stored, parsed.data)), true);
+			return json(200, this.state.publicCreditor(this.state.updateCreditor(stored, parsed.value)), true);
 		},
 
 		getCreditorCredentials: ({ creditorId }) => {
@@ -316,9 +316,9 @@ export class Emulator {
 		getSellerDeliveries: ({ sellerId }, _, query) => this.deliveries(sellerId, query),
 
 		sendSms: (_, body) => {
-			const parsed = sendSmsBody.wire.safeParse(body);
-			if (!parsed.success) return fieldErrors(parsed.error.issues);
-			const sent = this.state.sendSms(parsed.data);
+			const parsed = canonicalBody(sendSmsBody, body);
+			if (!parsed.ok) return fieldErrors(parsed.issues);
+			const sent = this.state.sendSms(parsed.value);
 			return json(
 				200,
 				{

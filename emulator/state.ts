@@ -2,8 +2,8 @@
  * What the emulated Cash-In remembers: creditors (with their credentials and agreements), sellers'
  * invoice deliveries, and sent SMS. Shapes follow the contract module's response schemas.
  */
-import type { CreateCreditorBody, Delivery, SendSmsBody, UpdateCreditorBody } from '../../nodes/CashInPartner/contract/schemas';
-import { segmentSms } from '../../nodes/CashInPartner/validation/smsSegments';
+import type { CreateCreditorBody, Delivery, SendSmsBody, UpdateCreditorBody } from '../nodes/CashInPartner/contract/schemas';
+import { segmentSms } from '../nodes/CashInPartner/validation/smsSegments';
 
 export interface StoredCreditor {
 	creditorId: string;

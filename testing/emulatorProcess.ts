@@ -1,11 +1,11 @@
 /**
- * The Cash-In emulator in its own process (`test/emulator/cli.ts`), for the scripts whose load would starve
+ * The Cash-In emulator in its own process (`emulator/cli.ts`), for the scripts whose load would starve
  * an in-process emulator (benchmarks, the queue tier): started and stopped through the process registry,
  * driven through its control API.
  */
-import * as path from 'node:path';
 
 import { type ServerProcess, startServer } from './processes';
+import { builtPath } from './paths';
 
 export interface EmulatorProcess {
 	server: ServerProcess;
@@ -17,7 +17,7 @@ export interface EmulatorProcess {
 }
 
 export async function startEmulatorProcess(options: { latencyMs?: number; recordRequests?: boolean } = {}): Promise<EmulatorProcess> {
-	const args = [path.join(__dirname, '..', '..', 'test', 'emulator', 'cli.js')];
+	const args = [builtPath('emulator/cli.ts')];
 	if (options.latencyMs) args.push('--latency', String(options.latencyMs));
 	if (options.recordRequests === false) args.push('--no-log');
 	const server = startServer('emulator', process.execPath, args);

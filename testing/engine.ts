@@ -24,10 +24,9 @@ import {
 	Workflow,
 } from 'n8n-workflow';
 
-import { CashInPartnerApi } from '../../credentials/CashInPartnerApi.credentials';
-import { CashInPartner } from '../../nodes/CashInPartner/CashInPartner.node';
-import { CashInPartnerTrigger } from '../../nodes/CashInPartner/CashInPartnerTrigger.node';
-import { BARE_HTTP_TYPE, BareHttp } from './bareHttpNode';
+import { CashInPartnerApi } from '../credentials/CashInPartnerApi.credentials';
+import { CashInPartner } from '../nodes/CashInPartner/CashInPartner.node';
+import { CashInPartnerTrigger } from '../nodes/CashInPartner/CashInPartnerTrigger.node';
 
 export const NODE_TYPE = 'n8n-nodes-cash-in-partner.cashInPartner';
 export const NODE_NAME = 'Cash-In Partner';
@@ -88,7 +87,6 @@ class NodeTypes implements INodeTypes {
 	private readonly types: Record<string, INodeType | IVersionedNodeType> = {
 		[NODE_TYPE]: new CashInPartner(),
 		[TRIGGER_TYPE]: new CashInPartnerTrigger(),
-		[BARE_HTTP_TYPE]: new BareHttp(),
 	};
 
 	register(name: string, type: INodeType) {

@@ -9,9 +9,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { ensureN8n, type N8nRuntime, nodeEnv } from './runtime';
+import { PROJECT_ROOT } from './paths';
 
 export const PACKAGE_NAME = 'n8n-nodes-cash-in-partner';
-const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+/** The credential every local n8n (npm start, the real-n8n tiers, the benchmarks) uses for the emulator; the examples name it. */
+export const EMULATOR_CREDENTIAL = { id: 'CashInEmulator01', name: 'Cash-In Partner (local emulator)' };
+const ROOT = PROJECT_ROOT;
 
 export interface N8nInstance {
 	runtime: N8nRuntime;

@@ -2,21 +2,22 @@
  * `npm run start:queue`: the demo of `npm start`, run the way partners run n8n at scale — queue mode, with
  * a main instance (editor, webhooks, triggers) on 127.0.0.1:5678 and two `n8n worker` processes running the
  * executions, sharing a PostgreSQL database and a Redis queue started here on free loopback ports.
- * Same login, credential and example workflows as `npm start`, plus a published bulk-SMS webhook workflow.
+ * Same login, credential and example workflows as `npm start`, with the bulk-SMS webhook example published.
  * Ctrl-C stops every process it started and removes their folders.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { startEmulator } from '../test/emulator/server';
-import { BULK_SMS_WEBHOOK_PATH, BULK_SMS_WORKFLOW_ID, bulkSmsWorkflow } from '../test/e2e/queueWorkflows';
-import { EMULATOR_CREDENTIAL } from '../test/e2e/workflows';
-import { OWNER, portIsFree } from './lib/n8n';
-import { stopAll } from './lib/processes';
-import { startQueueCluster } from './lib/queue';
+import { startEmulator } from '../emulator/server';
+import { EMULATOR_CREDENTIAL, OWNER, portIsFree } from '../testing/n8n';
+import { stopAll } from '../testing/processes';
+import { startQueueCluster } from '../testing/queueCluster';
+import { PROJECT_ROOT } from '../testing/paths';
 
-const ROOT = path.resolve(__dirname, '..', '..');
+const ROOT = PROJECT_ROOT;
 const PORT = Number(process.env.N8N_PORT ?? 5678);
+/** examples/bulk-sms-webhook.json, published so its webhook is live. */
+const BULK_SMS_EXAMPLE_ID = 'CashInBulkSmsHook';
 
 async function main() {
 	if (!(await portIsFree(PORT))) throw new Error(`Port ${PORT} is in use. Stop what runs there, or set N8N_PORT to another port.`);
@@ -25,13 +26,15 @@ async function main() {
 	emulator.seedDemo();
 	console.log(`Cash-In emulator with demo data: ${emulator.baseUrl} (creditors c_00001…c_00004)`);
 	const examples = fs.readdirSync(path.join(ROOT, 'examples')).map((file) => JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8')));
+	const bulkSms = examples.find((workflow) => workflow.id === BULK_SMS_EXAMPLE_ID);
+	const webhookPath = bulkSms.nodes.find((node: { type: string }) => node.type === 'n8n-nodes-base.webhook').parameters.path;
 	console.log('Starting PostgreSQL, Redis, n8n main and 2 workers (about a minute)…');
 	const cluster = await startQueueCluster({
 		workers: 2,
 		mainPort: PORT,
 		credentials: [{ ...EMULATOR_CREDENTIAL, type: 'cashInPartnerApi', data: { apiKey: emulator.partnerKey, environment: 'sandbox', sandboxBaseUrl: emulator.baseUrl } }],
-		workflows: [...examples, bulkSmsWorkflow],
-		publish: [BULK_SMS_WORKFLOW_ID],
+		workflows: examples,
+		publish: [BULK_SMS_EXAMPLE_ID],
 		log: (line) => console.log(`  ${line}`),
 	});
 	let stopping = false;
@@ -56,7 +59,7 @@ async function main() {
   PostgreSQL / Redis:         127.0.0.1:${cluster.postgres.port} / 127.0.0.1:${cluster.redis.port}
 
   Bulk SMS through the queue (one execution per call):
-    curl -X POST http://127.0.0.1:${PORT}/webhook/${BULK_SMS_WEBHOOK_PATH} -H 'content-type: application/json' -d '${sample}'
+    curl -X POST http://127.0.0.1:${PORT}/webhook/${webhookPath} -H 'content-type: application/json' -d '${sample}'
 
   Press Ctrl-C to stop everything.`);
 }

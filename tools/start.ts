@@ -9,11 +9,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { PRODUCTION_BASE_URL } from '../nodes/CashInPartner/contract/endpoints';
-import { type Emulator, startEmulator } from '../test/emulator/server';
-import { EMULATOR_CREDENTIAL } from '../test/e2e/workflows';
-import { importCredentials, importWorkflows, OWNER, portIsFree, prepareN8n, setUpOwner, startN8nServer, stopN8nServer } from './lib/n8n';
+import { type Emulator, startEmulator } from '../emulator/server';
+import { EMULATOR_CREDENTIAL } from '../testing/n8n';
+import { importCredentials, importWorkflows, OWNER, portIsFree, prepareN8n, setUpOwner, startN8nServer, stopN8nServer } from '../testing/n8n';
+import { PROJECT_ROOT } from '../testing/paths';
 
-const ROOT = path.resolve(__dirname, '..', '..');
+const ROOT = PROJECT_ROOT;
 const PORT = Number(process.env.N8N_PORT ?? 5678);
 
 async function main() {

@@ -1,5 +1,5 @@
 /**
- * `npm run test:e2e`: the packed package inside a real n8n 2.41.1 (installed by scripts/lib/runtime), run
+ * `npm run test:e2e`: the packed package inside a real n8n 2.41.1 (installed by testing/runtime.ts), run
  * headless with `n8n execute` against the Cash-In emulator, then the editor in headless Chromium.
  * Prints "N passed, N failed" and exits non-zero on any failure.
  */
@@ -8,8 +8,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { type Emulator, startEmulator } from '../test/emulator/server';
-import { e2eWorkflows, EMULATOR_CREDENTIAL, WRONG_KEY_CREDENTIAL } from '../test/e2e/workflows';
+import { type Emulator, startEmulator } from '../../emulator/server';
+import { EMULATOR_CREDENTIAL } from '../../testing/n8n';
+import { e2eWorkflows, WRONG_KEY_CREDENTIAL } from './workflows';
 import {
 	executeWorkflow,
 	importCredentials,
@@ -24,10 +25,11 @@ import {
 	setUpOwner,
 	startN8nServer,
 	stopN8nServer,
-} from './lib/n8n';
-import { createChecks } from './lib/checks';
+} from '../../testing/n8n';
+import { createChecks } from '../../testing/checks';
+import { PROJECT_ROOT } from '../../testing/paths';
 
-const ROOT = path.resolve(__dirname, '..', '..');
+const ROOT = PROJECT_ROOT;
 const ARTIFACTS = path.join(ROOT, '.e2e-artifacts');
 const examples = (file: string) => JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8'));
 

@@ -1,5 +1,6 @@
 /** Workflows only the end-to-end tier runs (the shipped examples are run as they are, too). */
-export const EMULATOR_CREDENTIAL = { id: 'CashInEmulator01', name: 'Cash-In Partner (local emulator)' };
+import { EMULATOR_CREDENTIAL } from '../../testing/n8n';
+
 export const WRONG_KEY_CREDENTIAL = { id: 'CashInWrongKey001', name: 'Cash-In Partner (wrong key)' };
 
 const NODE = 'n8n-nodes-cash-in-partner.cashInPartner';

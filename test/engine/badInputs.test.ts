@@ -4,7 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { businessIdFor } from '../emulator/seed';
+import { businessIdFor } from '../../emulator/seed';
 import { jsonOf, pairingOf, run, useEmulator } from '../harness/fixtures';
 
 const emulator = useEmulator();

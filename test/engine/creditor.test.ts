@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { businessIdFor } from '../emulator/seed';
+import { businessIdFor } from '../../emulator/seed';
 import { errorMatrix } from '../harness/errorMatrix';
 import { addCreditor, jsonOf, pairingOf, run, useEmulator, visibleText } from '../harness/fixtures';
 

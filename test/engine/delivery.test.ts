@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { DELIVERY_QUERY } from '../../nodes/CashInPartner/contract/endpoints';
-import { makeDeliveries } from '../emulator/seed';
+import { makeDeliveries } from '../../emulator/seed';
 import { errorMatrix } from '../harness/errorMatrix';
 import { jsonOf, pairingOf, run, TODAY, useEmulator } from '../harness/fixtures';
 

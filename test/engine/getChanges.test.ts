@@ -5,7 +5,7 @@
  */
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { makeDeliveries } from '../emulator/seed';
+import { makeDeliveries } from '../../emulator/seed';
 import { jsonOf, pairingOf, run, TODAY, useEmulator } from '../harness/fixtures';
 
 const emulator = useEmulator();

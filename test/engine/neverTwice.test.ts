@@ -6,7 +6,7 @@
  */
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { businessIdFor } from '../emulator/seed';
+import { businessIdFor } from '../../emulator/seed';
 import { addCreditor, jsonOf, pairingOf, run, useEmulator } from '../harness/fixtures';
 
 const emulator = useEmulator();

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { makeDeliveries } from '../emulator/seed';
-import { TRIGGER_TYPE, runNode, runPoll } from '../harness/engine';
+import { makeDeliveries } from '../../emulator/seed';
+import { TRIGGER_TYPE, runNode, runPoll } from '../../testing/engine';
 import { credentialOf, jsonOf, TODAY, useEmulator } from '../harness/fixtures';
 
 const emulator = useEmulator();

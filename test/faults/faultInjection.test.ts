@@ -10,9 +10,9 @@ import { type IDataObject, LoggerProxy } from 'n8n-workflow';
 
 import { ENDPOINTS, type EndpointName } from '../../nodes/CashInPartner/contract/endpoints';
 import { DEFAULT_RETRY_POLICY } from '../../nodes/CashInPartner/transport/retry';
-import type { Fault } from '../emulator/faults';
-import { businessIdFor, makeDeliveries } from '../emulator/seed';
-import type { RecordedRequest } from '../emulator/server';
+import type { Fault } from '../../emulator/faults';
+import { businessIdFor, makeDeliveries } from '../../emulator/seed';
+import type { RecordedRequest } from '../../emulator/server';
 import { addCreditor, jsonOf, pairingOf, run, TODAY, useEmulator, visibleText } from '../harness/fixtures';
 
 const emulator = useEmulator();

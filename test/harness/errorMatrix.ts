@@ -7,8 +7,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { type EndpointName, ENDPOINTS } from '../../nodes/CashInPartner/contract/endpoints';
 import { DEFAULT_RETRY_POLICY } from '../../nodes/CashInPartner/transport/retry';
-import type { Fault } from '../emulator/faults';
-import type { Emulator } from '../emulator/server';
+import type { Fault } from '../../emulator/faults';
+import type { Emulator } from '../../emulator/server';
 import { addCreditor, jsonOf, pairingOf, run, visibleText } from './fixtures';
 
 export interface OperationUnderTest {

@@ -1,10 +1,10 @@
 /** Shared setup for engine tests: one emulator per test file, credentials for it, seeded creditors. */
 import type { IDataObject } from 'n8n-workflow';
 
-import { type Emulator, type EmulatorOptions, startEmulator } from '../emulator/server';
-import { businessIdFor } from '../emulator/seed';
-import type { StoredCreditor } from '../emulator/state';
-import { type RunOptions, type RunResult, runNode, type TestCredential } from './engine';
+import { type Emulator, type EmulatorOptions, startEmulator } from '../../emulator/server';
+import { businessIdFor } from '../../emulator/seed';
+import type { StoredCreditor } from '../../emulator/state';
+import { type RunOptions, type RunResult, runNode, type TestCredential } from '../../testing/engine';
 
 export const TODAY = '2026-11-24';
 

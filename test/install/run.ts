@@ -20,9 +20,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { type Emulator, startEmulator } from '../test/emulator/server';
-import { EMULATOR_CREDENTIAL } from '../test/e2e/workflows';
-import { createChecks, delay } from './lib/checks';
+import { type Emulator, startEmulator } from '../../emulator/server';
+import { EMULATOR_CREDENTIAL } from '../../testing/n8n';
+import { createChecks, delay } from '../../testing/checks';
 import {
 	importCredentials,
 	importWorkflows,
@@ -34,10 +34,11 @@ import {
 	setUpOwner,
 	startN8nServer,
 	stopN8nServer,
-} from './lib/n8n';
-import { ensureN8n, ensureVerdaccio } from './lib/runtime';
+} from '../../testing/n8n';
+import { ensureN8n, ensureVerdaccio } from '../../testing/runtime';
+import { PROJECT_ROOT } from '../../testing/paths';
 
-const ROOT = path.resolve(__dirname, '..', '..');
+const ROOT = PROJECT_ROOT;
 const REGISTRY_HOST = 'registry.npmjs.org';
 const NETNS_ENV = 'CASHIN_INSTALL_E2E_NETNS';
 const { check, failed, summary } = createChecks();

@@ -8,10 +8,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { type Drift, type Emulator, startEmulator } from '../emulator/server';
+import { type Drift, type Emulator, startEmulator } from '../../emulator/server';
 import { DELIVERIES_MAX_PAGE_SIZE } from '../../nodes/CashInPartner/contract/endpoints';
-import { lastPageOf, type ProbeReport, runProbe } from '../../scripts/probe/probe';
-import { makeDeliveries } from '../emulator/seed';
+import { lastPageOf, type ProbeReport, runProbe } from '../../tools/probe/probe';
+import { makeDeliveries } from '../../emulator/seed';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 let emulator: Emulator;
@@ -151,7 +151,7 @@ test('the details say what came instead', async () => {
 function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
 	return new Promise((resolve) => {
 		// Asynchronous on purpose: the emulator lives in this process.
-		const child = spawn(process.execPath, [path.join(ROOT, 'build', 'scripts', 'probe.js'), ...args], { env: { ...process.env, ...env } });
+		const child = spawn(process.execPath, [path.join(ROOT, 'build', 'tools', 'probe.js'), ...args], { env: { ...process.env, ...env } });
 		child.stdin.end(); // no one answers a question
 		let stdout = '';
 		let stderr = '';
@@ -161,7 +161,7 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: numbe
 	});
 }
 
-describe('the command (build/scripts/probe.js, built by npm test)', () => {
+describe('the command (build/tools/probe.js, built by npm test)', () => {
 	test('exit 0 when everything matches, one line per check and a summary', async () => {
 		const { code, stdout } = await cli(['--base-url', emulator.baseUrl, '--creditor-id', CREDITOR, '--seller-id', CREDITOR], { CASHIN_API_KEY: emulator.partnerKey });
 		expect(stdout).toMatch(/^✔ GET \/token\/validate {2}reachable, HTTP 200, \d+ ms: matches the contract$/m);

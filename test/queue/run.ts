@@ -16,8 +16,8 @@
  */
 import { strict as assert } from 'node:assert';
 
-import { SMS_FIELDS } from '../nodes/CashInPartner/contract/fields';
-import type { RecordedRequest } from '../test/emulator/server';
+import { SMS_FIELDS } from '../../nodes/CashInPartner/contract/fields';
+import type { RecordedRequest } from '../../emulator/server';
 import {
 	BULK_SMS_WEBHOOK_PATH,
 	BULK_SMS_WORKFLOW_ID,
@@ -26,13 +26,13 @@ import {
 	failedDeliveryWorkflow,
 	smsRows,
 	TRIGGER_NODE,
-} from '../test/e2e/queueWorkflows';
-import { EMULATOR_CREDENTIAL } from '../test/e2e/workflows';
-import { createChecks, delay } from './lib/checks';
-import { parseFlatted } from './lib/n8n';
-import { type EmulatorProcess, startEmulatorProcess } from './lib/emulator';
-import { groupCpuMs, interrupted, stopAll } from './lib/processes';
-import { executionsRunBy, type QueueCluster, type QueueProcess, startQueueCluster } from './lib/queue';
+} from './workflows';
+import { EMULATOR_CREDENTIAL } from '../../testing/n8n';
+import { createChecks, delay } from '../../testing/checks';
+import { parseFlatted } from '../../testing/n8n';
+import { type EmulatorProcess, startEmulatorProcess } from '../../testing/emulatorProcess';
+import { groupCpuMs, interrupted, stopAll } from '../../testing/processes';
+import { executionsRunBy, type QueueCluster, type QueueProcess, startQueueCluster } from '../../testing/queueCluster';
 
 const BATCHES = 20;
 const PER_BATCH = 50;

@@ -1,5 +1,5 @@
 /** Workflows of the queue-mode tier and `npm run start:queue`. */
-import { EMULATOR_CREDENTIAL } from './workflows';
+import { EMULATOR_CREDENTIAL } from '../../testing/n8n';
 
 export const BULK_SMS_WORKFLOW_ID = 'QueueBulkSms00001';
 export const BULK_SMS_WEBHOOK_PATH = 'cash-in-bulk-sms';

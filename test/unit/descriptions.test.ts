@@ -4,7 +4,7 @@ import { createCreditorBody } from '../../nodes/CashInPartner/contract/schemas';
 
 test("JSON mode's starting body is a valid registration as it stands", () => {
 	const template = createDescription.find((p) => p.name === 'jsonBody')?.default as string;
-	expect(createCreditorBody.input.safeParse(JSON.parse(template)).success).toBe(true);
+	expect(createCreditorBody.safeParse(JSON.parse(template)).success).toBe(true);
 });
 
 test('every operation option has an action and the lists are sorted alphabetically', () => {

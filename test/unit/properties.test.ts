@@ -1,7 +1,8 @@
 /** Property-based tests of the validators (fast-check). */
 import fc from 'fast-check';
 
-import { ENDPOINTS, matchPath, pathOf } from '../../nodes/CashInPartner/contract/endpoints';
+import { matchPath } from '../../emulator/contract';
+import { ENDPOINTS, pathOf } from '../../nodes/CashInPartner/contract/endpoints';
 import { businessIdCheckDigit, normaliseBusinessId } from '../../nodes/CashInPartner/validation/businessId';
 import { normaliseIban } from '../../nodes/CashInPartner/validation/iban';
 import { normaliseId } from '../../nodes/CashInPartner/validation/identifier';

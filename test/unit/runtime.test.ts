@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { installOnce, RuntimeInstallError, runStep } from '../../scripts/lib/runtime';
+import { installOnce, RuntimeInstallError, runStep } from '../../testing/runtime';
 
 let root: string;
 beforeEach(() => {

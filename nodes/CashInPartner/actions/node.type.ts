@@ -1,6 +1,4 @@
-import type { AllEntities } from 'n8n-workflow';
-
-/** Every resource and its operations: the router and the descriptions are typed against this map. */
+/** Every resource and its operations: the router's operation table is checked against this map. */
 export type NodeMap = {
 	agreement: 'getAll';
 	creditor: 'create' | 'update';
@@ -9,5 +7,4 @@ export type NodeMap = {
 	sms: 'send';
 };
 
-export type CashInPartnerType = AllEntities<NodeMap>;
 export type ResourceName = keyof NodeMap;

@@ -46,18 +46,6 @@ export function pathOf(endpoint: Endpoint, params: Record<string, string> = {}):
 	});
 }
 
-/** The reverse of pathOf, for the emulator: the parameters when `path` fits the template. */
-export function matchPath(endpoint: Endpoint, path: string): Record<string, string> | undefined {
-	const names: string[] = [];
-	const pattern = endpoint.template.replace(/\{(\w+)\}/g, (_, name: string) => {
-		names.push(name);
-		return '([^/]+)';
-	});
-	const match = new RegExp(`^${pattern}$`).exec(path);
-	if (!match) return undefined;
-	return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1])]));
-}
-
 /** Query parameters of the seller deliveries endpoint. [sibling] date filter names; [assumed] the rest. */
 export const DELIVERY_QUERY = {
 	fromDate: 'fromInvDate',
@@ -98,9 +86,6 @@ export const DELIVERY_STATUSES = [
 	{ value: 'PENDING', name: 'Pending' },
 ] as const;
 export const FAILED_DELIVERY_STATUS = 'FAILED';
-
-/** [assumed] */
-export const DELIVERY_CHANNELS = ['EINVOICE', 'EMAIL', 'PRINT', 'SMS'] as const;
 
 /** [assumed] */
 export const SMS_REPORT_STATUSES = ['DELIVERED', 'PENDING', 'FAILED'] as const;

@@ -1,8 +1,7 @@
 /**
- * zod schemas of every request and response body. Request schemas come in two modes built from one
- * definition: `input` normalises what users type (spaces, local phone numbers, lower-case codes) and
- * refuses what cannot be fixed; `wire` accepts only the canonical form, as the API would — the emulator
- * validates with it.
+ * zod schemas of every request and response body. A request schema normalises what users type (spaces,
+ * local phone numbers, lower-case codes) into the form the API takes and refuses what cannot be fixed;
+ * what it returns is the body that is sent. (The emulator accepts only bodies this leaves unchanged.)
  */
 import { z } from 'zod';
 
@@ -26,18 +25,12 @@ import {
 } from './endpoints';
 import { BANK_ACCOUNT_FIELDS, CONTACT_FIELDS, CREDITOR_FIELDS, type FieldSpec, SERVICE_FIELDS } from './fields';
 
-export type SchemaMode = 'input' | 'wire';
-
-/** A string checked by a normaliser: `input` returns the normalised value, `wire` wants it already so. */
-function normalisedString(mode: SchemaMode, normalise: (raw: string) => Normalised) {
+/** A string checked by a normaliser, which it returns normalised. */
+function normalisedString(normalise: (raw: string) => Normalised) {
 	return z.string().transform((raw, ctx) => {
 		const result = normalise(raw);
 		if (!result.ok) {
 			ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected ${result.expected}` });
-			return z.NEVER;
-		}
-		if (mode === 'wire' && result.value !== raw) {
-			ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected the canonical form ${result.value}` });
 			return z.NEVER;
 		}
 		return result.value;
@@ -68,40 +61,40 @@ export function serviceSchema() {
 	return z.object({ type: enumOf(SERVICE_TYPES), partnerCode: text(32).optional() }).strict();
 }
 
-export function creditorDetailsSchema(mode: SchemaMode) {
+export function creditorDetailsSchema() {
 	return z
 		.object({
 			name: text(200),
-			businessCode: normalisedString(mode, normaliseBusinessId),
-			vatRegNbr: normalisedString(mode, normaliseVatNumber).optional(),
+			businessCode: normalisedString(normaliseBusinessId),
+			vatRegNbr: normalisedString(normaliseVatNumber).optional(),
 			postalAddress: text(200).optional(),
 			postalCode: text(20).optional(),
 			postalDistrict: text(100).optional(),
-			countryCode: normalisedString(mode, countryCode),
-			languageCode: normalisedString(mode, languageCode).optional(),
-			telephone: normalisedString(mode, normalisePhone).optional(),
+			countryCode: normalisedString(countryCode),
+			languageCode: normalisedString(languageCode).optional(),
+			telephone: normalisedString(normalisePhone).optional(),
 			email: email.optional(),
 			website: website.optional(),
 		})
 		.strict();
 }
 
-export function contactSchema(mode: SchemaMode) {
+export function contactSchema() {
 	return z
 		.object({
 			role: enumOf(CONTACT_ROLES),
 			name: text(200),
 			email: email.optional(),
-			telephone: normalisedString(mode, normalisePhone).optional(),
+			telephone: normalisedString(normalisePhone).optional(),
 		})
 		.strict();
 }
 
-export function bankAccountSchema(mode: SchemaMode) {
+export function bankAccountSchema() {
 	return z
 		.object({
-			iban: normalisedString(mode, normaliseIban),
-			bic: normalisedString(mode, normaliseBic).optional(),
+			iban: normalisedString(normaliseIban),
+			bic: normalisedString(normaliseBic).optional(),
 		})
 		.strict();
 }
@@ -133,35 +126,35 @@ function checkCreditorConsistency(creditor: CreditorDetails | undefined, ctx: z.
 	}
 }
 
-const contactsWithPrimary = (mode: SchemaMode) =>
+const contactsWithPrimary = () =>
 	z
-		.array(contactSchema(mode))
+		.array(contactSchema())
 		.min(1, 'expected at least one contact person')
 		.refine((contacts) => contacts.some((c) => c.role === PRIMARY_CONTACT_ROLE), {
 			message: 'expected at least one contact person with the role Primary',
 		});
 
 /** POST /partner/creditors body. Required: service type, name, business ID, country, a Primary contact. */
-function createCreditorBodySchema(mode: SchemaMode) {
+function createCreditorBodySchema() {
 	return z
 		.object({
 			service: serviceSchema(),
-			creditor: creditorDetailsSchema(mode),
-			contacts: contactsWithPrimary(mode),
-			bankAccounts: z.array(bankAccountSchema(mode)).optional(),
+			creditor: creditorDetailsSchema(),
+			contacts: contactsWithPrimary(),
+			bankAccounts: z.array(bankAccountSchema()).optional(),
 		})
 		.strict()
 		.superRefine((body, ctx) => checkCreditorConsistency(body.creditor, ctx));
 }
 
 /** PUT /partner/creditors/{id} body: every section optional, at least one field to change. */
-function updateCreditorBodySchema(mode: SchemaMode) {
+function updateCreditorBodySchema() {
 	return z
 		.object({
 			service: serviceSchema().partial().optional(),
-			creditor: creditorDetailsSchema(mode).partial().optional(),
-			contacts: contactsWithPrimary(mode).optional(),
-			bankAccounts: z.array(bankAccountSchema(mode)).optional(),
+			creditor: creditorDetailsSchema().partial().optional(),
+			contacts: contactsWithPrimary().optional(),
+			bankAccounts: z.array(bankAccountSchema()).optional(),
 		})
 		.strict()
 		.superRefine((body, ctx) => {
@@ -194,10 +187,10 @@ export function smsMessageSchema() {
 }
 
 /** POST /partner/sms body. */
-function sendSmsBodySchema(mode: SchemaMode) {
+function sendSmsBodySchema() {
 	return z
 		.object({
-			recipient: normalisedString(mode, normalisePhone),
+			recipient: normalisedString(normalisePhone),
 			message: smsMessageSchema(),
 			sender: z
 				.string()
@@ -216,9 +209,9 @@ function sendSmsBodySchema(mode: SchemaMode) {
  * The request schemas, built once: building a zod schema costs more than parsing with it, and these are
  * immutable, so every item and execution can share them.
  */
-export const createCreditorBody = { input: createCreditorBodySchema('input'), wire: createCreditorBodySchema('wire') } as const;
-export const updateCreditorBody = { input: updateCreditorBodySchema('input'), wire: updateCreditorBodySchema('wire') } as const;
-export const sendSmsBody = { input: sendSmsBodySchema('input'), wire: sendSmsBodySchema('wire') } as const;
+export const createCreditorBody = createCreditorBodySchema();
+export const updateCreditorBody = updateCreditorBodySchema();
+export const sendSmsBody = sendSmsBodySchema();
 
 export type CreateCreditorBody = z.infer<ReturnType<typeof createCreditorBodySchema>>;
 export type UpdateCreditorBody = z.infer<ReturnType<typeof updateCreditorBodySchema>>;

@@ -81,7 +81,7 @@ function readForm(ctx: IExecuteFunctions, itemIndex: number): unknown {
 export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedItem {
 	const fromJson = this.getNodeParameter('inputMode', itemIndex, 'fields') === 'json';
 	const input = fromJson ? readJsonBody(this, itemIndex) : readForm(this, itemIndex);
-	const body = validateInput(this.getNode(), createCreditorBody.input, input, itemIndex, fromJson);
+	const body = validateInput(this.getNode(), createCreditorBody, input, itemIndex, fromJson);
 	const display = this.getNodeParameter('creditorKeyDisplay', itemIndex, 'masked') as CreditorKeyDisplay;
 	const businessId = body.creditor.businessCode;
 	return {

@@ -56,7 +56,7 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedIte
 		const { contacts, bankAccounts, ...fields } = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 		input = buildCreditorBody({ fields, ...readLists({ contacts, bankAccounts }) });
 	}
-	const body = validateInput(this.getNode(), updateCreditorBody.input, input, itemIndex, fromJson);
+	const body = validateInput(this.getNode(), updateCreditorBody, input, itemIndex, fromJson);
 	return {
 		label: `creditor ID "${creditorId}"`,
 		async send(api) {

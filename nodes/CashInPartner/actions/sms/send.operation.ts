@@ -70,7 +70,7 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedIte
 		message: this.getNodeParameter('message', itemIndex, ''),
 		...(this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject),
 	});
-	const body = validateInput(this.getNode(), sendSmsBody.input, input, itemIndex);
+	const body = validateInput(this.getNode(), sendSmsBody, input, itemIndex);
 	const { encoding, segments } = segmentSms(body.message);
 	const checkWhere = body.reference ? `reference "${body.reference}"` : `the messages to ${body.recipient}`;
 	return {

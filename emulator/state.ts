@@ -55,8 +55,9 @@ export class EmulatorState {
 	private lastStamp = 0;
 
 	/**
-	 * The `updatedAt` of a change: the clock, but always a second after the previous change, as a real API's
-	 * update times only move forward (and the tests' fixed clock would otherwise give every change one time).
+	 * The `updatedAt` of a change: the clock, but always a second after the previous change and after every
+	 * delivery it holds, as a real API's update times only move forward (the tests' fixed clock would
+	 * otherwise give every change one time, and seeded deliveries may carry a later hour of today).
 	 */
 	stamp(): string {
 		const next = Math.max(this.clock().getTime(), this.lastStamp + 1000);
@@ -112,6 +113,7 @@ export class EmulatorState {
 	}
 
 	addDeliveries(sellerId: string, deliveries: StoredDelivery[]) {
+		for (const delivery of deliveries) this.lastStamp = Math.max(this.lastStamp, Date.parse(delivery.updatedAt ?? '') || 0);
 		const list = this.deliveries.get(sellerId) ?? [];
 		list.push(...deliveries);
 		this.deliveries.set(sellerId, list);

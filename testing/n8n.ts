@@ -249,3 +249,42 @@ export function parseFlatted(instance: N8nInstance, data: string): RunJson['data
 	const { parse } = require(require.resolve('flatted', { paths: [path.join(instance.runtime.dir, 'node_modules', 'n8n')] }));
 	return parse(data);
 }
+
+export interface FinishedExecution {
+	id: string;
+	status: string;
+	/** Items of each output of each node that ran, by node name. */
+	outputs(node: string): Array<Array<{ json: Record<string, unknown> }>>;
+}
+
+/**
+ * The finished executions of a workflow, oldest first, read through the REST API the executions list uses
+ * (n8n's own records of what ran, not anything the node reported).
+ */
+export async function finishedExecutions(instance: N8nInstance, rest: Awaited<ReturnType<typeof restSession>>, workflowId: string): Promise<FinishedExecution[]> {
+	const executions: FinishedExecution[] = [];
+	for (const row of await finishedExecutionIds(rest, workflowId)) {
+		const full = (await rest('GET', `/rest/executions/${row.id}`)) as { status: string; data: string };
+		const data = parseFlatted(instance, full.data);
+		executions.push({
+			id: row.id,
+			status: full.status,
+			outputs: (node) => (data.resultData.runData[node]?.[0]?.data?.main ?? []).map((items) => (items ?? []) as Array<{ json: Record<string, unknown> }>),
+		});
+	}
+	return executions;
+}
+
+/** The ids and statuses of a workflow's finished executions (the newest 100), oldest first. */
+export async function finishedExecutionIds(rest: Awaited<ReturnType<typeof restSession>>, workflowId: string): Promise<Array<{ id: string; status: string }>> {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const listed = (await rest('GET', `/rest/executions?filter=${filter}&limit=100`)) as { results?: Array<{ id: string; status: string }> } | Array<{ id: string; status: string }>;
+	const rows = (Array.isArray(listed) ? listed : (listed.results ?? [])).filter((row) => !['running', 'new', 'waiting'].includes(row.status));
+	return rows.sort((a, b) => Number(a.id) - Number(b.id));
+}
+
+/** Makes a workflow active, as the editor's Publish (2.x) does, from the CLI while n8n is not running. */
+export async function publishWorkflow(instance: N8nInstance, workflowId: string) {
+	const published = await n8nCli(instance, ['publish:workflow', `--id=${workflowId}`]);
+	if (published.status !== 0) throw new Error(`n8n publish:workflow --id=${workflowId} failed: ${published.stderr || published.stdout}`);
+}

@@ -8,17 +8,21 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import { makeDeliveries } from '../../emulator/seed';
 import { type Emulator, startEmulator } from '../../emulator/server';
-import { EMULATOR_CREDENTIAL } from '../../testing/n8n';
-import { e2eWorkflows, WRONG_KEY_CREDENTIAL } from './workflows';
+import { createChecks, delay } from '../../testing/checks';
 import {
+	EMULATOR_CREDENTIAL,
 	executeWorkflow,
+	finishedExecutionIds,
+	finishedExecutions,
 	importCredentials,
 	importWorkflows,
 	type N8nInstance,
 	OWNER,
 	PACKAGE_NAME,
 	prepareN8n,
+	publishWorkflow,
 	restSession,
 	runViaRest,
 	type RunJson,
@@ -26,8 +30,8 @@ import {
 	startN8nServer,
 	stopN8nServer,
 } from '../../testing/n8n';
-import { createChecks } from '../../testing/checks';
 import { PROJECT_ROOT } from '../../testing/paths';
+import { activeTrigger, e2eWorkflows, portfolioWorkflow, WRONG_KEY_CREDENTIAL } from './workflows';
 
 const ROOT = PROJECT_ROOT;
 const ARTIFACTS = path.join(ROOT, '.e2e-artifacts');
@@ -108,7 +112,7 @@ async function runWorkflows(n8n: N8nInstance, emulator: Emulator) {
 		const result = await executeWorkflow(n8n, 'E2eWrongKey000001');
 		assert.notEqual(result.status, 0);
 		const error = result.run?.data.resultData.error ?? nodeRun(result.run, 'Cash-In').error;
-		assert.equal(error?.message, 'The Cash-In partner API key was not accepted (Sandbox environment)');
+		assert.equal(error?.message, 'The Cash-In partner API key was not accepted (Sandbox environment) [item 0]');
 		assert.ok(!result.stdout.includes('pk_wrong_e2e_key_0001'));
 	});
 
@@ -123,6 +127,80 @@ async function runWorkflows(n8n: N8nInstance, emulator: Emulator) {
 		const viaN8n = resolveFrom(path.join(n8n.runtime.dir, 'node_modules', 'n8n'));
 		assert.equal(viaN8n.status, 0);
 		assert.ok(viaN8n.stdout.startsWith(n8n.runtime.dir), `zod resolved outside n8n: ${viaN8n.stdout}`);
+	});
+}
+
+/** What the emulator received and carried out for the SMS of one workflow's rows, by reference. */
+function smsLedger(emulator: Emulator, tag: string) {
+	const posts = emulator.requestsTo('sendSms').filter((r) => r.rawBody.includes(`"reference":"${tag}-`));
+	const referenceOf = (raw: string) => /"reference":"([^"]+)"/.exec(raw)![1];
+	const acted = new Map<string, number>();
+	for (const post of posts.filter((r) => r.acted)) acted.set(referenceOf(post.rawBody), (acted.get(referenceOf(post.rawBody)) ?? 0) + 1);
+	return { posts, acted, postsFor: (reference: string) => posts.filter((r) => referenceOf(r.rawBody) === reference) };
+}
+
+/** "Never sent twice" under the settings a user can pick, in a real n8n: counts from the emulator's log. */
+async function neverTwice(n8n: N8nInstance, emulator: Emulator) {
+	const execute = async (id: string) => {
+		const result = await executeWorkflow(n8n, id);
+		assert.ok(!result.stdout.includes(emulator.partnerKey), 'the partner key appears in the run output');
+		return result;
+	};
+
+	await check('Retry On Fail (3 tries), a bad first row, error output: no recipient gets an SMS twice, and n8n did retry', async () => {
+		// Row 2 is refused once without being carried out: only a retry of the node can send it.
+		emulator.addFault({ endpoint: 'sendSms', bodyContains: '"RE-2"', times: 1, fault: { kind: 'status', status: 400, body: { message: 'Try again' } } });
+		const result = await execute('E2eRetryErrOut01');
+		assert.equal(result.status, 0, result.stderr.slice(-1500));
+		const { acted, postsFor } = smsLedger(emulator, 'RE');
+		assert.deepEqual([...acted.entries()].sort(), [1, 2, 3, 4].map((n) => [`RE-${n}`, 1]));
+		assert.deepEqual(postsFor('RE-2').map((r) => r.status), [400, 200], 'row 2 was sent again by a retry');
+		for (const n of [1, 3, 4]) assert.equal(postsFor(`RE-${n}`).length, 1, `row ${n} was posted more than once`);
+		assert.equal(outputOf(result.run, 'Cash-In', 0).length, 4);
+		assert.match(String(outputOf(result.run, 'Cash-In', 1)[0]?.json.error), /^Invalid Recipient "040 CALL ME".*\[item 0\]$/);
+	});
+
+	await check('Retry On Fail, a bad first row, Stop Workflow: the run fails and nothing is sent', async () => {
+		const result = await execute('E2eRetryStop0001');
+		assert.notEqual(result.status, 0);
+		assert.equal(smsLedger(emulator, 'RS').posts.length, 0);
+	});
+
+	await check('Stop Workflow at the default Requests in Parallel, a bad row 20 of 40: nothing is sent, the error names item, field and value', async () => {
+		const result = await execute('E2eStopMiddle001');
+		assert.notEqual(result.status, 0);
+		assert.equal(smsLedger(emulator, 'SM').posts.length, 0);
+		const error = result.run?.data.resultData.error ?? nodeRun(result.run, 'Cash-In').error;
+		assert.match(String(error?.message), /^Invalid Recipient "040 CALL ME": expected a phone number .*\[item 20\]$/);
+	});
+
+	await check('a 2xx answer of another shape (SMS, Creditor Create): every item succeeds once, with its warning and an execution hint', async () => {
+		emulator.drifts.push({ kind: 'keepOnly', endpoint: 'sendSms', fields: ['messageId'] }, { kind: 'keepOnly', endpoint: 'createCreditor', fields: ['creditorId'] });
+		try {
+			const sms = await execute('E2eSmsShape00001');
+			assert.equal(sms.status, 0, sms.stderr.slice(-1500));
+			const sent = outputOf(sms.run, 'Cash-In');
+			assert.equal(sent.length, 3);
+			assert.ok(sent.every((item) => /^Cash-In confirmed this, but its answer is not .*It counts as done/.test(String(item.json.warning))));
+			assert.deepEqual([...smsLedger(emulator, 'OS').acted.values()], [1, 1, 1]);
+			const hints = (nodeRun(sms.run, 'Cash-In') as { hints?: Array<{ message: string }> }).hints ?? [];
+			assert.match(String(hints[0]?.message), /^3 items were carried out, but Cash-In answered differently/);
+			const creditor = await execute('E2eCredShape0001');
+			assert.equal(creditor.status, 0, creditor.stderr.slice(-1500));
+			assert.match(String(outputOf(creditor.run, 'Cash-In')[0].json.warning), /the field "customerCode" is missing/);
+			assert.equal(emulator.requestsTo('createCreditor').filter((r) => r.rawBody.includes('Muoto Oy') && r.acted).length, 1);
+		} finally {
+			emulator.drifts.length = 0;
+		}
+	});
+
+	await check('".." as a Creditor ID: refused with the field named, and no request reaches Cash-In', async () => {
+		const before = emulator.requests.length;
+		const result = await execute('E2eDotDotId00001');
+		assert.notEqual(result.status, 0);
+		const error = result.run?.data.resultData.error ?? nodeRun(result.run, 'Cash-In').error;
+		assert.equal(error?.message, 'Invalid Creditor ID "..": expected an ID, not "." or ".." [item 0]');
+		assert.equal(emulator.requests.length, before);
 	});
 }
 
@@ -209,6 +287,104 @@ async function editorScreenshot(n8n: N8nInstance) {
 	});
 }
 
+const MIXED_TRIGGER = 'E2eTriggerMixed01';
+const CLEAN_TRIGGER = 'E2eTriggerClean01';
+const PORTFOLIO = 'E2ePortfolio00001';
+const PORTFOLIO_SIZE = 1000;
+
+async function waitUntil<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await probe();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+		await delay(2000);
+	}
+}
+
+/**
+ * Active workflows in a running n8n on SQLite, across a restart: the trigger (every minute) with a seller
+ * that cannot be read and one without, and the portfolio way — a Schedule Trigger and 1,000 sellers through
+ * Get Changes. What counts is n8n's executions list and the emulator's state.
+ */
+async function activeWatchers(n8n: N8nInstance, emulator: Emulator) {
+	const today = emulator.state.now().slice(0, 10);
+	const portfolio = Array.from({ length: PORTFOLIO_SIZE }, (_, i) => `c_p${String(i).padStart(4, '0')}`);
+	portfolio.forEach((seller, i) => emulator.state.addDeliveries(seller, makeDeliveries(200, { today, seed: 5000 + i, prefix: `PF${i}`, failedShare: 0.05 })));
+	const delivered = (seller: string, n: number) => emulator.state.deliveries.get(seller)!.filter((d) => d.status === 'DELIVERED')[n].invoiceNumber;
+	const fail = (seller: string, invoice: string) => emulator.state.setDeliveryStatus(seller, invoice, 'FAILED', 'Mailbox unavailable');
+
+	await importWorkflows(n8n, [
+		activeTrigger(MIXED_TRIGGER, ['c_00001', 'c_00002', 'c_missing']),
+		activeTrigger(CLEAN_TRIGGER, ['c_00001', 'c_00002', 'c_00003', 'c_00004']),
+		portfolioWorkflow(PORTFOLIO, portfolio),
+	]);
+	for (const id of [MIXED_TRIGGER, CLEAN_TRIGGER, PORTFOLIO]) await publishWorkflow(n8n, id);
+	const executions = async (rest: Awaited<ReturnType<typeof restSession>>, id: string) => await finishedExecutions(n8n, rest, id);
+	const atLeast = (rest: Awaited<ReturnType<typeof restSession>>, id: string, count: number) => async () => {
+		const found = await finishedExecutionIds(rest, id);
+		return found.length >= count ? found : undefined;
+	};
+
+	const first = delivered('c_00001', 40);
+	const second = delivered('c_00002', 40);
+	const portfolioFailures = [3, 250, 499, 777, 998].map((i) => [portfolio[i], delivered(portfolio[i], 7)] as const);
+
+	let server = await startN8nServer(n8n);
+	try {
+		let rest = await restSession(n8n);
+		// The portfolio's first run records where each seller stands.
+		await waitUntil('the portfolio\'s first scheduled run', 150_000, atLeast(rest, PORTFOLIO, 1));
+		fail('c_00001', first);
+		for (const [seller, invoice] of portfolioFailures) fail(seller, invoice);
+		await waitUntil('the portfolio run after 5 failures', 150_000, atLeast(rest, PORTFOLIO, 2));
+		await waitUntil('the trigger event for the first failure', 150_000, atLeast(rest, CLEAN_TRIGGER, 1));
+		// One more run of each with nothing new: nothing is reported, and the trigger's poll emits nothing.
+		await waitUntil('a third portfolio run', 150_000, atLeast(rest, PORTFOLIO, 3));
+		await stopN8nServer(server);
+
+		fail('c_00002', second); // while n8n is down
+		server = await startN8nServer(n8n);
+		rest = await restSession(n8n);
+		await waitUntil('the trigger event for the failure while n8n was down', 150_000, atLeast(rest, CLEAN_TRIGGER, 2));
+		const ranBefore = (await finishedExecutionIds(rest, PORTFOLIO)).length;
+		await waitUntil('two portfolio runs after the restart', 150_000, atLeast(rest, PORTFOLIO, ranBefore + 2));
+		await delay(5000); // a poll of the triggers after the activation poll, had anything been repeated
+
+		await check('trigger, active on SQLite: each failure fires one execution — across a restart after polls that emitted nothing', async () => {
+			const runs = await executions(rest, CLEAN_TRIGGER);
+			assert.deepEqual(
+				runs.map((run) => run.outputs('Failed deliveries')[0].map((item) => `${item.json.sellerId} ${item.json.invoiceNumber}`)),
+				[[`c_00001 ${first}`], [`c_00002 ${second}`]],
+			);
+			assert.ok(runs.every((run) => run.status === 'success'));
+		});
+
+		await check('trigger with a seller that cannot be read: its main output carries only delivery events, the seller comes on "Sellers Not Read"', async () => {
+			const runs = await executions(rest, MIXED_TRIGGER);
+			const events = runs.flatMap((run) => run.outputs('Failed deliveries')[0] ?? []);
+			const unread = runs.flatMap((run) => run.outputs('Failed deliveries')[1] ?? []);
+			assert.deepEqual(events.map((item) => `${item.json.sellerId} ${item.json.invoiceNumber}`).sort(), [`c_00001 ${first}`, `c_00002 ${second}`].sort());
+			assert.ok(events.every((item) => item.json.event === 'deliveryFailed' && item.json.status === 'FAILED'));
+			assert.ok(unread.length > 0 && unread.every((item) => item.json.sellerId === 'c_missing' && /^Cash-In has nothing for seller ID "c_missing"/.test(String(item.json.error))));
+			assert.equal(runs.flatMap((run) => run.outputs('Event')[0] ?? []).filter((item) => item.json.event !== 'deliveryFailed').length, 0);
+		});
+
+		await check(`portfolio of ${PORTFOLIO_SIZE} sellers (Schedule Trigger → Get Changes): 5 failures → exactly 5 alerts, once each, none again after more runs and a restart`, async () => {
+			const runs = await executions(rest, PORTFOLIO);
+			assert.ok(runs.length >= 5, `${runs.length} runs`);
+			assert.ok(runs.every((run) => run.status === 'success'), runs.map((run) => run.status).join(', '));
+			const alerts = runs.map((run) => (run.outputs('Failed since last run')[0] ?? []).map((item) => `${item.json.sellerId} ${item.json.invoiceNumber}`));
+			assert.deepEqual(alerts[0], [], 'the first run only records');
+			assert.deepEqual(alerts.flat().sort(), portfolioFailures.map(([seller, invoice]) => `${seller} ${invoice}`).sort());
+			assert.equal(alerts.filter((list) => list.length > 0).length, 1, 'all five in one run');
+			for (const [seller, invoice] of portfolioFailures) assert.equal(emulator.state.deliveries.get(seller)!.find((d) => d.invoiceNumber === invoice)?.status, 'FAILED');
+		});
+	} finally {
+		await stopN8nServer(server);
+	}
+}
+
 async function main() {
 	const started = Date.now();
 	console.log('End-to-end: the packed package in a real n8n');
@@ -221,6 +397,7 @@ async function main() {
 			{ ...WRONG_KEY_CREDENTIAL, type: 'cashInPartnerApi', data: { apiKey: 'pk_wrong_e2e_key_0001', environment: 'sandbox', sandboxBaseUrl: emulator.baseUrl } },
 		]);
 		await runWorkflows(n8n, emulator);
+		await neverTwice(n8n, emulator);
 		const server = await startN8nServer(n8n);
 		try {
 			await setUpOwner(n8n);
@@ -230,6 +407,7 @@ async function main() {
 		} finally {
 			await stopN8nServer(server);
 		}
+		if (process.env.E2E_SKIP_ACTIVE !== '1') await activeWatchers(n8n, emulator);
 		if (process.env.E2E_KEEP === '1') console.log(`emulator: ${emulator.baseUrl}`);
 	} finally {
 		await emulator.close();

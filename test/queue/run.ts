@@ -10,7 +10,9 @@
  *   2. shared limit:  the same with the API holding 10 requests at once for the whole partner;
  *   3. worker dies:   SIGKILL to one worker in the middle of a run, what n8n does with its executions;
  *   4. trigger:       the trigger polls on main, a worker runs each event once, also across a main restart;
- *   5. scaling:       a CPU-bound bulk with 1 worker, then with 2.
+ *   5. scaling:       a CPU-bound bulk with 1 worker, then with 2;
+ *   6. portfolio:     a Schedule Trigger + Get Changes workflow run by workers: each failure once, across
+ *                     the restart of main in case 4.
  * The last line is one JSON object with the measured numbers. QUEUE_CASES=2,5 runs only those cases;
  * QUEUE_DUMP=<file> writes case 2's request log and execution records there, for a closer look.
  */
@@ -27,9 +29,9 @@ import {
 	smsRows,
 	TRIGGER_NODE,
 } from './workflows';
-import { EMULATOR_CREDENTIAL } from '../../testing/n8n';
+import { portfolioWorkflow } from '../e2e/workflows';
 import { createChecks, delay } from '../../testing/checks';
-import { parseFlatted } from '../../testing/n8n';
+import { EMULATOR_CREDENTIAL, parseFlatted } from '../../testing/n8n';
 import { type EmulatorProcess, startEmulatorProcess } from '../../testing/emulatorProcess';
 import { groupCpuMs, interrupted, stopAll } from '../../testing/processes';
 import { executionsRunBy, type QueueCluster, type QueueProcess, startQueueCluster } from '../../testing/queueCluster';
@@ -38,6 +40,10 @@ const BATCHES = 20;
 const PER_BATCH = 50;
 const SHARED_LIMIT = 10;
 const SELLER = 'S-QUEUE-1';
+/** Case 6: a small portfolio (its reads share the emulator with cases 1–2, so it stays light). */
+const PORTFOLIO_WORKFLOW_ID = 'QueuePortfolio001';
+const PORTFOLIO_NODE = 'Failed since last run';
+const PORTFOLIO = Array.from({ length: 20 }, (_, i) => `S-PORT-${String(i).padStart(2, '0')}`);
 const checks = createChecks();
 const { failed, summary } = checks;
 /** QUEUE_CASES=2,5 runs only those cases (while working on one); CI runs all. */
@@ -160,7 +166,23 @@ async function triggerExecutions(afterId: number) {
 	return result;
 }
 
-const deliveryPolls = async () => (await requests()).filter((r) => r.endpoint === 'getSellerDeliveries' && r.status === 200).length;
+const deliveryPolls = async () => (await requests()).filter((r) => r.endpoint === 'getSellerDeliveries' && r.status === 200 && r.params.sellerId === SELLER).length;
+
+/** Case 6: the portfolio's executions with what each reported, from n8n's records in PostgreSQL. */
+async function portfolioExecutions() {
+	const result: Array<{ id: string; status: string; alerts: string[] }> = [];
+	for (const row of await executionsOf(PORTFOLIO_WORKFLOW_ID, 0)) {
+		if (!FINISHED.has(row.status)) continue;
+		const [data] = await cluster.sql<{ data: string }>('select data from execution_data where "executionId" = $1', [Number(row.id)]);
+		const run = parseFlatted(cluster.main.instance, data.data);
+		const items = run.resultData.runData[PORTFOLIO_NODE]?.[0]?.data?.main[0] ?? [];
+		result.push({ id: row.id, status: row.status, alerts: items.map((item) => `${item.json.sellerId} ${item.json.invoiceNumber}`) });
+	}
+	return result;
+}
+
+/** Set by case 4: the last execution id before it stopped main. */
+let mainRestartedAfter: number | undefined;
 
 async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
@@ -176,9 +198,11 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
 
 async function main() {
 	emulator = await startEmulatorProcess();
-	await control('POST', '/seed', { deliveries: [{ sellerId: SELLER, count: 40, perDay: 4 }] });
-	const deliveries = (await control('GET', `/deliveries?sellerId=${SELLER}`)) as Array<{ invoiceNumber: string; status: string }>;
-	const delivered = deliveries.filter((d) => d.status === 'DELIVERED').map((d) => d.invoiceNumber);
+	await control('POST', '/seed', { deliveries: [SELLER, ...PORTFOLIO].map((sellerId) => ({ sellerId, count: 40, perDay: 4 })) });
+	const deliveredOf = async (sellerId: string) =>
+		((await control('GET', `/deliveries?sellerId=${sellerId}`)) as Array<{ invoiceNumber: string; status: string }>).filter((d) => d.status === 'DELIVERED').map((d) => d.invoiceNumber);
+	const delivered = await deliveredOf(SELLER);
+	const failDelivery = (sellerId: string, invoiceNumber: string) => control('POST', '/deliveries/status', { sellerId, invoiceNumber, status: 'FAILED', statusMessage: 'Mailbox unavailable' });
 
 	console.log('Starting PostgreSQL, Redis, n8n main and 2 workers…');
 	const started = Date.now();
@@ -186,8 +210,8 @@ async function main() {
 		workers: 2,
 		concurrency: 10,
 		credentials: [{ ...EMULATOR_CREDENTIAL, type: 'cashInPartnerApi', data: { apiKey: emulator.partnerKey, environment: 'sandbox', sandboxBaseUrl: emulator.baseUrl } }],
-		workflows: [bulkSmsWorkflow, failedDeliveryWorkflow(SELLER)],
-		publish: [BULK_SMS_WORKFLOW_ID, FAILED_DELIVERY_WORKFLOW_ID],
+		workflows: [bulkSmsWorkflow, failedDeliveryWorkflow(SELLER), portfolioWorkflow(PORTFOLIO_WORKFLOW_ID, PORTFOLIO)],
+		publish: [BULK_SMS_WORKFLOW_ID, FAILED_DELIVERY_WORKFLOW_ID, PORTFOLIO_WORKFLOW_ID],
 		log: (line) => console.log(`  ${line}`),
 	});
 	console.log(`  cluster up in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
@@ -199,6 +223,16 @@ async function main() {
 	const triggerBaseline = 0; // every execution of the trigger workflow counts: the activation poll must fire none
 	await waitFor('the trigger’s activation poll', 60_000, async () => ((await deliveryPolls()) >= 1 ? true : undefined));
 	await control('POST', '/deliveries/status', { sellerId: SELLER, invoiceNumber: firstFailure, status: 'FAILED', statusMessage: 'Mailbox unavailable' });
+	// Case 6 too: its first scheduled run records where each seller stands; then three deliveries fail.
+	const portfolioFailures: string[] = [];
+	if (!only || only.includes('6')) {
+		await waitFor('the portfolio’s first scheduled run', 150_000, async () => ((await portfolioExecutions()).length >= 1 ? true : undefined));
+		for (const seller of [PORTFOLIO[2], PORTFOLIO[9], PORTFOLIO[17]]) {
+			const invoice = (await deliveredOf(seller))[5];
+			await failDelivery(seller, invoice);
+			portfolioFailures.push(`${seller} ${invoice}`);
+		}
+	}
 
 	await check('1. spread: 20 webhook executions × 50 SMS run on both workers, every SMS sent exactly once, all succeed', async () => {
 		await configure({ latencyMs: 200, maxInFlight: null });
@@ -295,6 +329,7 @@ async function main() {
 		// Main goes down; a delivery fails while it is down. Its activation poll on the way back up must
 		// report that one (the trigger's memory is in the database, not in main's process) and not the old one.
 		const beforeRestart = await lastExecutionId();
+		mainRestartedAfter = beforeRestart;
 		await cluster.stopMain();
 		const whileDown = delivered[1];
 		await control('POST', '/deliveries/status', { sellerId: SELLER, invoiceNumber: whileDown, status: 'FAILED', statusMessage: 'Address incomplete' });
@@ -317,6 +352,26 @@ async function main() {
 		assert.deepEqual(all.map((r) => r.invoices), [[firstFailure], [whileDown], [afterRestartFailure]], 'each failure fired exactly one execution');
 		report.trigger = all.map((r) => ({ execution: r.id, invoices: r.invoices, worker: cluster.workers.find((w) => executionsRunBy(w).has(r.id))?.name }));
 		console.log(`      ${JSON.stringify(report.trigger)}`);
+	});
+
+	await check('6. portfolio (Schedule Trigger → Get Changes) run by workers on PostgreSQL: each failure alerts once, across a main restart', async () => {
+		const workerRan = (id: string) => cluster.workers.some((w) => executionsRunBy(w).has(id));
+		// The failures made at the start come with one run; then a run after main's restart (case 4).
+		await waitFor('the portfolio run reporting the three failures', 150_000, async () => ((await portfolioExecutions()).some((run) => run.alerts.length) ? true : undefined));
+		if (mainRestartedAfter !== undefined) {
+			const restarted = mainRestartedAfter;
+			await waitFor('a portfolio run after the restart of main', 150_000, async () => ((await portfolioExecutions()).some((run) => Number(run.id) > restarted) ? true : undefined));
+		}
+		const later = `${PORTFOLIO[11]} ${(await deliveredOf(PORTFOLIO[11]))[3]}`;
+		await failDelivery(PORTFOLIO[11], later.split(' ')[1]);
+		await waitFor('the portfolio run reporting the later failure', 150_000, async () => ((await portfolioExecutions()).some((run) => run.alerts.includes(later)) ? true : undefined));
+		const runs = await portfolioExecutions();
+		assert.ok(runs.every((run) => run.status === 'success'), JSON.stringify(runs.map((run) => run.status)));
+		assert.ok(runs.every((run) => workerRan(run.id)), 'every portfolio run was run by a worker');
+		assert.deepEqual(runs[0].alerts, [], 'the first run only records');
+		assert.deepEqual(runs.flatMap((run) => run.alerts).sort(), [...portfolioFailures, later].sort(), 'each failure alerted exactly once');
+		report.portfolio = { runs: runs.length, alerts: runs.map((run) => run.alerts.length), afterRestart: runs.filter((run) => Number(run.id) > (mainRestartedAfter ?? Infinity)).length };
+		console.log(`      ${JSON.stringify(report.portfolio)}`);
 	});
 
 	await check('3. a worker dies (SIGKILL) in the middle of a run: no SMS is sent twice; what n8n does with its executions', async () => {

@@ -1,0 +1,246 @@
+/**
+ * `npm run bench:portfolio`: watching a whole portfolio inside a real n8n 2.41.1 — both ways a partner
+ * can build it — at 100, 300 and 1,000 sellers × 200 deliveries. Not a test.
+ *
+ * The emulator runs in its own process at 100 ms per request and holds 10 requests at once for the partner
+ * (429 + Retry-After: 1 beyond), so the reads' ceiling is 10 / 0.1 s = 100 requests/s. Per size and event:
+ *   - Get Changes (Manual Trigger → N sellers → Split Out → Seller Delivery → Get Changes), run by
+ *     `n8n execute` (a production-like run: n8n saves the static data after it): the first run (records
+ *     where each seller stands) and the second (after 5 deliveries failed);
+ *   - the trigger (every minute, the N sellers in its list), published in `n8n start`: its activation poll
+ *     and the next scheduled one;
+ * and for each: seconds, requests, the reads' throughput against the ceiling (requests / the time from the
+ * first request to the last answer, as the emulator logged them), and the bytes the workflow keeps between
+ * runs, read from n8n's database (`n8n export:workflow`). The last line is one JSON object.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import type { RecordedRequest } from '../emulator/server';
+import { delay } from '../testing/checks';
+import { startEmulatorProcess } from '../testing/emulatorProcess';
+import {
+	EMULATOR_CREDENTIAL,
+	executeWorkflow,
+	importCredentials,
+	importWorkflows,
+	n8nCli,
+	type N8nInstance,
+	prepareN8n,
+	publishWorkflow,
+	startN8nServer,
+	stopN8nServer,
+} from '../testing/n8n';
+import { stopAll } from '../testing/processes';
+
+const SIZES = (process.env.BENCH_SIZES ?? '100,300,1000').split(',').map(Number);
+const DELIVERIES_PER_SELLER = 200;
+const LATENCY_MS = 100;
+const LIMIT = 10;
+const CEILING = LIMIT / (LATENCY_MS / 1000);
+const EVENTS = ['deliveryFailed', 'deliveryStatusChanged'] as const;
+const credentials = { cashInPartnerApi: EMULATOR_CREDENTIAL };
+
+type Event = (typeof EVENTS)[number];
+
+interface Measurement {
+	seconds: number;
+	requests: number;
+	refused: number;
+	/** Reads per second / the limit's ceiling. */
+	ofCeiling: number;
+	events: number;
+}
+
+const sellerIds = (count: number) => Array.from({ length: count }, (_, i) => `c_pf${String(i).padStart(4, '0')}`);
+
+function getChangesWorkflow(id: string, sellers: string[], event: Event) {
+	return {
+		id,
+		name: id,
+		nodes: [
+			{ id: `${id}-1`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{ id: `${id}-2`, name: 'Sellers', type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [200, 0], parameters: { mode: 'raw', jsonOutput: JSON.stringify({ rows: sellers.map((sellerId) => ({ sellerId })) }), options: {} } },
+			{ id: `${id}-3`, name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [400, 0], parameters: { fieldToSplitOut: 'rows', options: {} } },
+			{
+				id: `${id}-4`,
+				name: 'Get Changes',
+				type: 'n8n-nodes-cash-in-partner.cashInPartner',
+				typeVersion: 1,
+				position: [600, 0],
+				parameters: { resource: 'delivery', operation: 'getChanges', sellerId: '={{ $json.sellerId }}', event },
+				credentials,
+			},
+		],
+		connections: {
+			Start: { main: [[{ node: 'Sellers', type: 'main', index: 0 }]] },
+			Sellers: { main: [[{ node: 'Split Out', type: 'main', index: 0 }]] },
+			'Split Out': { main: [[{ node: 'Get Changes', type: 'main', index: 0 }]] },
+		},
+		active: false,
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+function triggerWorkflow(id: string, sellers: string[], event: Event) {
+	return {
+		id,
+		name: id,
+		nodes: [
+			{
+				id: `${id}-1`,
+				name: 'Trigger',
+				type: 'n8n-nodes-cash-in-partner.cashInPartnerTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, event, sellerIds: sellers.join('\n') },
+				credentials,
+			},
+			{ id: `${id}-2`, name: 'Events', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
+		],
+		connections: { Trigger: { main: [[{ node: 'Events', type: 'main', index: 0 }]] } },
+		active: false,
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+function measure(log: RecordedRequest[], events: number): Measurement {
+	const reads = log.filter((r) => r.endpoint === 'getSellerDeliveries');
+	const first = Math.min(...reads.map((r) => r.receivedAt));
+	const last = Math.max(...reads.map((r) => r.answeredAt ?? r.receivedAt));
+	const seconds = (last - first) / 1000;
+	const answered = reads.filter((r) => r.status === 200).length;
+	return { seconds: +seconds.toFixed(2), requests: reads.length, refused: reads.filter((r) => r.status === 429).length, ofCeiling: +(answered / seconds / CEILING).toFixed(2), events };
+}
+
+/** The static data n8n stored for a workflow, as n8n's own export shows it: its size in bytes. */
+async function storedBytes(n8n: N8nInstance, workflowId: string): Promise<number> {
+	const file = path.join(n8n.home, `export-${workflowId}.json`);
+	const exported = await n8nCli(n8n, ['export:workflow', `--id=${workflowId}`, `--output=${file}`]);
+	if (exported.status !== 0) throw new Error(`n8n export:workflow failed: ${exported.stderr || exported.stdout}`);
+	const [workflow] = JSON.parse(fs.readFileSync(file, 'utf8')) as Array<{ staticData?: unknown }>;
+	fs.rmSync(file);
+	return workflow.staticData ? Buffer.byteLength(JSON.stringify(workflow.staticData)) : 0;
+}
+
+async function main() {
+	const emulator = await startEmulatorProcess({ recordRequests: true });
+	const n8n = await prepareN8n();
+	const requests = async () => await emulator.control<RecordedRequest[]>('GET', '/requests');
+	const clearLog = async () => await emulator.control('DELETE', '/requests');
+	const all = sellerIds(Math.max(...SIZES));
+	await emulator.control('POST', '/seed', { deliveries: all.map((sellerId) => ({ sellerId, count: DELIVERIES_PER_SELLER })) });
+	await importCredentials(n8n, [{ ...EMULATOR_CREDENTIAL, type: 'cashInPartnerApi', data: { apiKey: emulator.partnerKey, environment: 'sandbox', sandboxBaseUrl: emulator.baseUrl } }]);
+	await emulator.control('POST', '/config', { latencyMs: LATENCY_MS, maxInFlight: LIMIT });
+	let changed = 0;
+	/** Five deliveries fail, on five sellers of the first `count`. */
+	const failFive = async (count: number) => {
+		const sellers = sellerIds(count);
+		for (let i = 0; i < 5; i++) {
+			const sellerId = sellers[Math.floor(((i + 0.5) * count) / 5)];
+			const deliveries = await emulator.control<Array<{ invoiceNumber: string; status: string }>>('GET', `/deliveries?sellerId=${sellerId}`);
+			const invoice = deliveries.filter((d) => d.status === 'DELIVERED')[changed++ % 50].invoiceNumber;
+			await emulator.control('POST', '/deliveries/status', { sellerId, invoiceNumber: invoice, status: 'FAILED', statusMessage: 'Mailbox unavailable' });
+		}
+	};
+	const rows: Array<Record<string, unknown>> = [];
+	try {
+		for (const event of EVENTS) {
+			for (const size of SIZES) {
+				const sellers = sellerIds(size);
+				const tag = `${event === 'deliveryFailed' ? 'F' : 'C'}${size}`;
+				// Get Changes, run as production runs are.
+				const actionId = `BenchPortfolio${tag}`;
+				await importWorkflows(n8n, [getChangesWorkflow(actionId, sellers, event)]);
+				const runOnce = async () => {
+					await clearLog();
+					const result = await executeWorkflow(n8n, actionId);
+					if (result.status !== 0) throw new Error(`Get Changes run failed: ${result.run?.data.resultData.error?.message ?? result.stderr.slice(-500)}`);
+					const out = result.run?.data.resultData.runData['Get Changes']?.[0]?.data?.main[0] ?? [];
+					return measure(await requests(), out.length);
+				};
+				const firstRun = await runOnce();
+				await failFive(size);
+				const secondRun = await runOnce();
+				const actionBytes = await storedBytes(n8n, actionId);
+
+				// The trigger: its activation poll, and the next scheduled one.
+				const triggerId = `BenchTrigger${tag}`;
+				await importWorkflows(n8n, [triggerWorkflow(triggerId, sellers, event)]);
+				await publishWorkflow(n8n, triggerId);
+				await clearLog();
+				const server = await startN8nServer(n8n);
+				let activation: Measurement;
+				let scheduled: Measurement;
+				try {
+					const readsOf = async () => (await requests()).filter((r) => r.endpoint === 'getSellerDeliveries' && r.status === 200);
+					const waitForReads = async (count: number, ms: number) => {
+						const deadline = Date.now() + ms;
+						while ((await readsOf()).length < count) {
+							if (Date.now() > deadline) throw new Error(`the trigger's poll did not read ${count} sellers within ${ms / 1000} s`);
+							await delay(1000);
+						}
+					};
+					await waitForReads(size, 180_000);
+					activation = measure(await requests(), 0);
+					await failFive(size);
+					await clearLog();
+					await waitForReads(size, 180_000);
+					scheduled = measure(await requests(), 5);
+				} finally {
+					await stopN8nServer(server);
+				}
+				// Unpublished again, so later sizes' servers do not poll it too.
+				await n8nCli(n8n, ['unpublish:workflow', `--id=${triggerId}`]);
+				const triggerBytes = await storedBytes(n8n, triggerId);
+
+				const row = {
+					event,
+					sellers: size,
+					deliveries: size * DELIVERIES_PER_SELLER,
+					getChangesFirstRun: firstRun,
+					getChangesNextRun: secondRun,
+					getChangesBytesKept: actionBytes,
+					triggerActivationPoll: activation,
+					triggerNextPoll: scheduled,
+					triggerBytesKept: triggerBytes,
+				};
+				rows.push(row);
+				console.log(JSON.stringify(row));
+			}
+		}
+	} finally {
+		await stopAll();
+		fs.rmSync(n8n.home, { recursive: true, force: true });
+	}
+
+	console.log('\n| Event | Sellers | Get Changes: first run s | next run s | reads vs ceiling | bytes kept | Trigger: activation poll s | next poll s | reads vs ceiling | bytes kept |');
+	console.log('|---|---|---|---|---|---|---|---|---|---|');
+	for (const row of rows as Array<{ event: string; sellers: number; getChangesFirstRun: Measurement; getChangesNextRun: Measurement; getChangesBytesKept: number; triggerActivationPoll: Measurement; triggerNextPoll: Measurement; triggerBytesKept: number }>) {
+		console.log(
+			`| ${row.event} | ${row.sellers} | ${row.getChangesFirstRun.seconds} | ${row.getChangesNextRun.seconds} | ${row.getChangesNextRun.ofCeiling}× | ${row.getChangesBytesKept} | ${row.triggerActivationPoll.seconds} | ${row.triggerNextPoll.seconds} | ${row.triggerNextPoll.ofCeiling}× | ${row.triggerBytesKept} |`,
+		);
+	}
+	const growth = (event: Event, pick: (row: (typeof rows)[number]) => number) => {
+		const of = rows.filter((row) => row.event === event);
+		const small = of.find((row) => row.sellers === Math.min(...SIZES));
+		const large = of.find((row) => row.sellers === Math.max(...SIZES));
+		return small && large ? +(pick(large) / pick(small)).toFixed(2) : null;
+	};
+	const summary = {
+		ceilingRequestsPerSecond: CEILING,
+		latencyMs: LATENCY_MS,
+		limit: LIMIT,
+		sizes: SIZES,
+		timeGrowth: Object.fromEntries(EVENTS.map((event) => [event, growth(event, (row) => (row.getChangesNextRun as Measurement).seconds)])),
+		bytesPerSellerAtLargest: Object.fromEntries(EVENTS.map((event) => [event, rows.filter((row) => row.event === event).map((row) => +((row.getChangesBytesKept as number) / (row.sellers as number)).toFixed(1)).at(-1)])),
+		rows,
+	};
+	console.log(JSON.stringify(summary));
+}
+
+main().catch(async (error) => {
+	console.error(error);
+	await stopAll();
+	process.exit(1);
+});

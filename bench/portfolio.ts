@@ -14,7 +14,6 @@
  * runs, read from n8n's database (`n8n export:workflow`). The last line is one JSON object.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 
 import type { RecordedRequest } from '../emulator/server';
 import { delay } from '../testing/checks';
@@ -22,12 +21,13 @@ import { startEmulatorProcess } from '../testing/emulatorProcess';
 import {
 	EMULATOR_CREDENTIAL,
 	executeWorkflow,
+	exportWorkflow,
 	importCredentials,
 	importWorkflows,
-	n8nCli,
 	type N8nInstance,
 	prepareN8n,
 	publishWorkflow,
+	unpublishWorkflow,
 	startN8nServer,
 	stopN8nServer,
 } from '../testing/n8n';
@@ -115,12 +115,8 @@ function measure(log: RecordedRequest[], events: number): Measurement {
 
 /** The static data n8n stored for a workflow, as n8n's own export shows it: its size in bytes. */
 async function storedBytes(n8n: N8nInstance, workflowId: string): Promise<number> {
-	const file = path.join(n8n.home, `export-${workflowId}.json`);
-	const exported = await n8nCli(n8n, ['export:workflow', `--id=${workflowId}`, `--output=${file}`]);
-	if (exported.status !== 0) throw new Error(`n8n export:workflow failed: ${exported.stderr || exported.stdout}`);
-	const [workflow] = JSON.parse(fs.readFileSync(file, 'utf8')) as Array<{ staticData?: unknown }>;
-	fs.rmSync(file);
-	return workflow.staticData ? Buffer.byteLength(JSON.stringify(workflow.staticData)) : 0;
+	const { staticData } = await exportWorkflow(n8n, workflowId);
+	return staticData ? Buffer.byteLength(JSON.stringify(staticData)) : 0;
 }
 
 async function main() {
@@ -191,7 +187,7 @@ async function main() {
 					await stopN8nServer(server);
 				}
 				// Unpublished again, so later sizes' servers do not poll it too.
-				await n8nCli(n8n, ['unpublish:workflow', `--id=${triggerId}`]);
+				await unpublishWorkflow(n8n, triggerId);
 				const triggerBytes = await storedBytes(n8n, triggerId);
 
 				const row = {

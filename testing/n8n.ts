@@ -68,9 +68,12 @@ export function installPackedPackage(userFolder: string): string {
 	return target;
 }
 
+/** Whether this n8n has one of its optional modules (n8n refuses to start when an unknown one is disabled). */
+const hasModule = (runtime: N8nRuntime, name: string) => fs.existsSync(path.join(runtime.dir, 'node_modules', 'n8n', 'dist', 'modules', name));
+
 /** A fresh n8n home with the package installed; nothing outside `home` is written. */
-export async function prepareN8n(options: { home?: string; port?: number; installPackage?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<N8nInstance> {
-	const runtime = await ensureN8n();
+export async function prepareN8n(options: { home?: string; port?: number; installPackage?: boolean; env?: NodeJS.ProcessEnv; version?: string } = {}): Promise<N8nInstance> {
+	const runtime = await ensureN8n(options.version);
 	const home = options.home ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cash-in-n8n-'));
 	const userFolder = path.join(home, 'user');
 	const tmp = path.join(home, 'tmp');
@@ -89,7 +92,10 @@ export async function prepareN8n(options: { home?: string; port?: number; instal
 		N8N_TEMPLATES_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
-		N8N_DISABLED_MODULES: 'mcp-registry',
+		// The MCP registry module would call out; n8n versions without it refuse to start when it is named.
+		...(hasModule(runtime, 'mcp-registry') ? { N8N_DISABLED_MODULES: 'mcp-registry' } : {}),
+		// n8n 1.x offers community nodes to the AI Agent as tools only with this; 2.x always does.
+		N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE: 'true',
 		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
 		N8N_SECURE_COOKIE: 'false',
 		N8N_LOG_LEVEL: 'info',
@@ -283,8 +289,31 @@ export async function finishedExecutionIds(rest: Awaited<ReturnType<typeof restS
 	return rows.sort((a, b) => Number(a.id) - Number(b.id));
 }
 
-/** Makes a workflow active, as the editor's Publish (2.x) does, from the CLI while n8n is not running. */
+/**
+ * Makes a workflow active from the CLI while n8n is not running: `publish:workflow` where n8n has it (the
+ * editor's Publish), `update:workflow --active=true` on the versions before publishing existed.
+ */
 export async function publishWorkflow(instance: N8nInstance, workflowId: string) {
-	const published = await n8nCli(instance, ['publish:workflow', `--id=${workflowId}`]);
-	if (published.status !== 0) throw new Error(`n8n publish:workflow --id=${workflowId} failed: ${published.stderr || published.stdout}`);
+	const canPublish = fs.existsSync(path.join(instance.runtime.dir, 'node_modules', 'n8n', 'dist', 'commands', 'publish'));
+	const args = canPublish ? ['publish:workflow', `--id=${workflowId}`] : ['update:workflow', `--id=${workflowId}`, '--active=true'];
+	const published = await n8nCli(instance, args);
+	if (published.status !== 0) throw new Error(`n8n ${args.join(' ')} failed: ${published.stderr || published.stdout}`);
+}
+
+/** The opposite of publishWorkflow. */
+export async function unpublishWorkflow(instance: N8nInstance, workflowId: string) {
+	const canPublish = fs.existsSync(path.join(instance.runtime.dir, 'node_modules', 'n8n', 'dist', 'commands', 'unpublish'));
+	const args = canPublish ? ['unpublish:workflow', `--id=${workflowId}`] : ['update:workflow', `--id=${workflowId}`, '--active=false'];
+	const done = await n8nCli(instance, args);
+	if (done.status !== 0) throw new Error(`n8n ${args.join(' ')} failed: ${done.stderr || done.stdout}`);
+}
+
+/** A workflow as n8n stored it (`n8n export:workflow`), e.g. to import it into another n8n. */
+export async function exportWorkflow(instance: N8nInstance, workflowId: string): Promise<Record<string, unknown> & { nodes: Array<Record<string, unknown>>; staticData?: unknown }> {
+	const file = path.join(instance.home, `export-${workflowId}-${Date.now()}.json`);
+	const exported = await n8nCli(instance, ['export:workflow', `--id=${workflowId}`, `--output=${file}`]);
+	if (exported.status !== 0) throw new Error(`n8n export:workflow --id=${workflowId} failed: ${exported.stderr || exported.stdout}`);
+	const [workflow] = JSON.parse(fs.readFileSync(file, 'utf8'));
+	fs.rmSync(file);
+	return workflow;
 }

@@ -1,4 +1,4 @@
-import { type IExecuteFunctions, type INodeType, type INodeTypeDescription, NodeConnectionTypes } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import * as agreement from './actions/agreement';
 import * as creditor from './actions/creditor';
@@ -6,6 +6,7 @@ import * as creditorCredential from './actions/creditorCredential';
 import * as delivery from './actions/delivery';
 import { requestOptionsParameter } from './actions/options';
 import { router } from './actions/router';
+import { MAIN_CONNECTION } from './host';
 import * as sms from './actions/sms';
 
 export class CashInPartner implements INodeType {
@@ -20,8 +21,8 @@ export class CashInPartner implements INodeType {
 			'Register and update Cash-In creditors, fetch their credentials and agreement identifiers, read invoice deliveries and send debtor SMS',
 		defaults: { name: 'Cash-In Partner' },
 		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
+		inputs: [MAIN_CONNECTION],
+		outputs: [MAIN_CONNECTION],
 		credentials: [{ name: 'cashInPartnerApi', required: true }],
 		properties: [
 			{

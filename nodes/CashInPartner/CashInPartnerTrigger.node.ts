@@ -5,12 +5,12 @@ import {
 	type INodeTypeDescription,
 	type IPollFunctions,
 	NodeApiError,
-	NodeConnectionTypes,
 	NodeOperationError,
 } from 'n8n-workflow';
 
 import { DEFAULT_PARALLEL_REQUESTS } from './actions/options';
 import { DELIVERIES_DEFAULT_WINDOW_DAYS } from './contract/endpoints';
+import { assertHost, MAIN_CONNECTION } from './host';
 import { currentState, type DeliveryEvent, legacySnapshots, type SellerMark, type WatchState } from './monitoring/deliveryChanges';
 import { eventItem, readChanges, readDeliveries } from './monitoring/watch';
 import { createClient, RequestGate } from './transport';
@@ -34,7 +34,7 @@ export class CashInPartnerTrigger implements INodeType {
 		defaults: { name: 'Cash-In Partner Trigger' },
 		polling: true,
 		inputs: [],
-		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputs: [MAIN_CONNECTION, MAIN_CONNECTION],
 		outputNames: ['Delivery Events', 'Sellers Not Read'],
 		credentials: [{ name: 'cashInPartnerApi', required: true }],
 		properties: [
@@ -67,6 +67,7 @@ export class CashInPartnerTrigger implements INodeType {
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		assertHost(this.getNode());
 		const event = this.getNodeParameter('event') as DeliveryEvent;
 		const sellerIds = readSellerIds(this);
 		const api = createClient(this, { gate: new RequestGate({ maxInFlight: DEFAULT_PARALLEL_REQUESTS }) });

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { installOnce, RuntimeInstallError, runStep } from '../../testing/runtime';
+import { ensureN8n, installOnce, nodeFor, RuntimeInstallError, runStep } from '../../testing/runtime';
 
 let root: string;
 beforeEach(() => {
@@ -58,4 +58,32 @@ test('a cached install marked complete that no longer loads (a half-installed ru
 	await installOnce(dir, 'installing', install, loads);
 	expect(install).toHaveBeenCalledTimes(1);
 	await expect(loads(dir)).resolves.toBeUndefined();
+});
+
+describe('which Node an n8n version gets', () => {
+	test.each([
+		['1.123.81', '>=20.19 <= 24.x', '22.23.5'],
+		['2.0.0', '>=20.19 <= 24.x', '22.23.5'],
+		['2.17.7', '>=22.16', '22.23.5'],
+		['2.41.1', '>=24.0.0', '24.21.0'],
+		['2.99.0', undefined, '24.21.0'],
+	])('n8n %s (engines %s) runs on Node %s', (n8n, engines, node) => {
+		expect(nodeFor(n8n, engines)).toBe(node);
+	});
+
+	test('a range none of our Node versions satisfies is a clear error naming both', () => {
+		expect(() => nodeFor('3.0.0', '>=26')).toThrow('n8n 3.0.0 needs Node >=26, and none of 22.23.5, 24.21.0 satisfies that');
+	});
+
+	test('an n8n version the registry does not have is refused by name before anything is installed', async () => {
+		const previous = process.env.CASHIN_N8N_CACHE;
+		process.env.CASHIN_N8N_CACHE = root;
+		try {
+			await expect(ensureN8n('1.0.999')).rejects.toThrow(/^n8n 1\.0\.999 is not on the npm registry this machine reaches/);
+			expect(fs.readdirSync(root)).toEqual([]);
+		} finally {
+			if (previous === undefined) delete process.env.CASHIN_N8N_CACHE;
+			else process.env.CASHIN_N8N_CACHE = previous;
+		}
+	}, 30_000);
 });

@@ -17,6 +17,7 @@ import {
 	NodeOperationError,
 } from 'n8n-workflow';
 
+import { assertHost } from '../host';
 import { createClient, isUncertainOutcome, RequestGate } from '../transport';
 import { forEachBounded } from '../transport/parallel';
 import * as agreement from './agreement';
@@ -107,6 +108,7 @@ function stoppedAfterSending(error: NodeError, done: string[], uncertain: string
 }
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	assertHost(this.getNode());
 	const input = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;

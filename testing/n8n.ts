@@ -217,7 +217,7 @@ export async function restSession(instance: N8nInstance) {
 	});
 	if (!login.ok) throw new Error(`login failed: HTTP ${login.status}`);
 	const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
-	return async (method: string, path: string, body?: unknown) => {
+	const call = async (method: string, path: string, body?: unknown) => {
 		const response = await fetch(base + path, {
 			method,
 			headers: { 'content-type': 'application/json', 'browser-id': browserId, cookie },
@@ -226,6 +226,9 @@ export async function restSession(instance: N8nInstance) {
 		if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${await response.text()}`);
 		return ((await response.json()) as { data: unknown }).data;
 	};
+	/** A GET outside the REST API (e.g. /types/nodes.json, which n8n 1.x serves only to a logged-in user). */
+	const raw = async (path: string) => await fetch(base + path, { headers: { 'browser-id': browserId, cookie } });
+	return Object.assign(call, { raw });
 }
 
 /**
@@ -239,7 +242,9 @@ export async function runViaRest(
 	body: { triggerToStartFrom: { name: string }; destinationNode?: { nodeName: string; mode: 'inclusive' } },
 	timeoutMs = 60_000,
 ): Promise<{ status: string; run: RunJson }> {
-	const started = (await rest('POST', `/rest/workflows/${workflowId}/run`, body)) as { executionId: string };
+	// n8n 1.x runs the workflow it is sent (workflowData); 2.x reads it from the database and ignores it.
+	const workflowData = await rest('GET', `/rest/workflows/${workflowId}`);
+	const started = (await rest('POST', `/rest/workflows/${workflowId}/run`, { workflowData, ...body })) as { executionId: string };
 	const deadline = Date.now() + timeoutMs;
 	let execution: { status: string; data: string } | undefined;
 	while (!['success', 'error', 'crashed'].includes(execution?.status ?? '')) {

@@ -5,6 +5,7 @@ import * as creditor from './actions/creditor';
 import * as creditorCredential from './actions/creditorCredential';
 import * as delivery from './actions/delivery';
 import { requestOptionsParameter } from './actions/options';
+import { resourceMapping } from './actions/creditor/mapper';
 import { router } from './actions/router';
 import { MAIN_CONNECTION } from './host';
 import * as sms from './actions/sms';
@@ -15,12 +16,16 @@ export class CashInPartner implements INodeType {
 		name: 'cashInPartner',
 		icon: { light: 'file:cashInPartner.svg', dark: 'file:cashInPartner.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
-			'Register and update Cash-In creditors, fetch their credentials and agreement identifiers, read invoice deliveries and send debtor SMS',
+			"Register and update Cash-In creditors, fetch their credentials and agreement identifiers, watch their invoice deliveries and send debtor SMS",
 		defaults: { name: 'Cash-In Partner' },
 		usableAsTool: true,
+		// Creditor keys (Creditor → Create, Creditor Credential → Get): n8n 2.x hides these in the executions it
+		// stores and shows, while the next node still receives them.
+		sensitiveOutputFields: ['credentials.apiKey', 'apiKey'],
 		inputs: [MAIN_CONNECTION],
 		outputs: [MAIN_CONNECTION],
 		credentials: [{ name: 'cashInPartnerApi', required: true }],
@@ -34,7 +39,7 @@ export class CashInPartner implements INodeType {
 					{ name: 'Agreement', value: 'agreement', description: "A creditor's external agreement identifiers" },
 					{ name: 'Creditor', value: 'creditor', description: 'A company that invoices through Cash-In' },
 					{ name: 'Creditor Credential', value: 'creditorCredential', description: "A creditor's API credentials" },
-					{ name: 'Seller Delivery', value: 'delivery', description: 'How a seller\'s invoices reached their recipients' },
+					{ name: 'Invoice Delivery', value: 'delivery', description: "How a creditor's invoices reached their recipients" },
 					{ name: 'SMS', value: 'sms', description: 'A text message to a debtor' },
 				],
 				default: 'creditor',
@@ -47,6 +52,8 @@ export class CashInPartner implements INodeType {
 			requestOptionsParameter,
 		],
 	};
+
+	methods = { resourceMapping };
 
 	async execute(this: IExecuteFunctions) {
 		return await router.call(this);

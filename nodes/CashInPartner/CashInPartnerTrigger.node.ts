@@ -30,12 +30,12 @@ export class CashInPartnerTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["event"]}}',
-		description: 'Starts the workflow when an invoice delivery of one of your sellers fails or changes status',
+		description: 'Starts the workflow when an invoice delivery of one of your creditors fails or changes status',
 		defaults: { name: 'Cash-In Partner Trigger' },
 		polling: true,
 		inputs: [],
 		outputs: [MAIN_CONNECTION, MAIN_CONNECTION],
-		outputNames: ['Delivery Events', 'Sellers Not Read'],
+		outputNames: ['Delivery Events', 'Creditors Not Read'],
 		credentials: [{ name: 'cashInPartnerApi', required: true }],
 		properties: [
 			{
@@ -49,16 +49,17 @@ export class CashInPartnerTrigger implements INodeType {
 				default: 'deliveryFailed',
 			},
 			{
-				displayName: 'Seller IDs',
+				displayName: 'Creditor IDs',
 				name: 'sellerIds',
 				type: 'string',
 				required: true,
 				default: '',
 				placeholder: 'e.g. c_8f2k1, c_9a3m2',
-				description: 'The Cash-In IDs of the sellers (creditors) to watch, separated by commas or new lines',
+				hint: 'The creditorIds that Creditor → Create returned, separated by commas or new lines',
+				description: 'The Cash-In IDs of the creditors whose invoice deliveries to watch',
 			},
 			{
-				displayName: `Cash-In advises reading delivery information about once a day: set Poll Times to Every Day or Every Hour. Each poll reads the last ${DELIVERIES_DEFAULT_WINDOW_DAYS} days of each seller. The first activation only records where each seller stands; later polls report what changed since. A seller that cannot be read comes out of the second output, "Sellers Not Read". For hundreds of sellers kept in a sheet or CRM, use a Schedule Trigger and the Cash-In Partner node's "Get Changes" (Seller Delivery) instead.`,
+				displayName: `Cash-In advises reading delivery information about once a day: set Poll Times to Every Day or Every Hour. Each poll reads the last ${DELIVERIES_DEFAULT_WINDOW_DAYS} days of each creditor. The first activation only records where each creditor stands; later polls report what changed since. A creditor that cannot be read comes out of the second output, "Creditors Not Read". For hundreds of creditors kept in a sheet or CRM, use a Schedule Trigger and the Cash-In Partner node's "Get Changes" (Invoice Delivery) instead.`,
 				name: 'frequencyNotice',
 				type: 'notice',
 				default: '',
@@ -145,12 +146,12 @@ function readSellerIds(ctx: IPollFunctions): string[] {
 		.split(/[\s,;]+/)
 		.filter(Boolean);
 	if (raw.length === 0) {
-		throw new NodeOperationError(ctx.getNode(), 'Seller IDs is empty', { description: 'Enter at least one seller ID to watch.' });
+		throw new NodeOperationError(ctx.getNode(), 'Creditor IDs is empty', { description: 'Enter at least one creditor ID to watch.' });
 	}
 	const ids = raw.map((id) => {
 		const checked = normaliseId(id);
 		if (!checked.ok) {
-			throw new NodeOperationError(ctx.getNode(), `Invalid seller ID ${JSON.stringify(id.slice(0, 40))} in Seller IDs: expected ${checked.expected}`, {
+			throw new NodeOperationError(ctx.getNode(), `Invalid creditor ID ${JSON.stringify(id.slice(0, 40))} in Creditor IDs: expected ${checked.expected}`, {
 				description: 'Separate the IDs with commas or new lines. Nothing was read from Cash-In.',
 			});
 		}

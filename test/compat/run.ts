@@ -144,7 +144,9 @@ async function checkVersion(version: string, savedOnOldest: Record<string, unkno
 				assert.equal((await test(emulator!.partnerKey)).status, 'OK');
 				const wrong = await test('pk_wrong_compat_key');
 				assert.equal(wrong.status, 'Error');
-				assert.match(wrong.message, /Key not accepted/);
+				// n8n 1.x answers with its own words, before the credential's rules are read.
+				assert.match(wrong.message, /Key not accepted|Authorization failed - please check your credentials/);
+				if (!/Key not accepted/.test(wrong.message)) console.log(`      n8n ${version} shows its own message for a wrong key: "${wrong.message}"`);
 			});
 
 			await check("the trigger's Test step shows recent failed deliveries", async () => {
@@ -156,7 +158,7 @@ async function checkVersion(version: string, savedOnOldest: Record<string, unkno
 			});
 
 			await check("the AI Agent's tool list offers the node", async () => {
-				const response = await fetch(`http://127.0.0.1:${n8n!.port}/types/nodes.json`);
+				const response = await rest.raw('/types/nodes.json');
 				assert.equal(response.status, 200);
 				const types = (await response.json()) as Array<{ name: string; usableAsTool?: unknown; outputs?: unknown }>;
 				const tool = types.find((type) => type.name === TOOL_TYPE);

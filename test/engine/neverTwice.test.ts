@@ -217,7 +217,7 @@ describe('IDs are checked before any request', () => {
 			expect(result.error?.message).toBe(message);
 		}
 		const sellers = await run(emulator(), { parameters: { resource: 'delivery', operation: 'getAll', sellerId: '={{ $json.id }}' }, items: [{ id }] });
-		expect(sellers.error?.message).toBe(message.replace('Creditor ID', 'Seller ID'));
+		expect(sellers.error?.message).toBe(message);
 		expect(emulator().requests).toHaveLength(0);
 	});
 

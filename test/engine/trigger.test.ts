@@ -137,8 +137,8 @@ describe('Cash-In Partner Trigger', () => {
 		await expect(poll(watch('deliveryFailed', ['c_missing']))).rejects.toThrow('Cash-In has nothing for seller ID "c_missing"');
 	});
 
-	test('a seller ID that is not an ID is refused before any request', async () => {
-		await expect(poll(watch('deliveryFailed', ['c_trig_a', '..']))).rejects.toThrow('Invalid seller ID ".." in Seller IDs: expected an ID, not "." or ".."');
+	test('a creditor ID that is not an ID is refused before any request', async () => {
+		await expect(poll(watch('deliveryFailed', ['c_trig_a', '..']))).rejects.toThrow('Invalid creditor ID ".." in Creditor IDs: expected an ID, not "." or ".."');
 		expect(emulator().requests).toHaveLength(0);
 	});
 

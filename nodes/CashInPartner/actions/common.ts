@@ -3,15 +3,49 @@ import { type IDataObject, type IExecuteFunctions, type INodeProperties, NodeOpe
 
 import { normaliseId } from '../validation/identifier';
 
-export const creditorIdParameter = (description: string): INodeProperties => ({
-	displayName: 'Creditor ID',
-	name: 'creditorId',
-	type: 'string',
-	required: true,
-	default: '',
-	placeholder: 'e.g. c_8f2k1',
-	description,
-});
+/** Where a creditor ID comes from, shown under every field that takes one. */
+export const CREDITOR_ID_HINT = 'The creditorId that Creditor → Create returned, e.g. mapped from your sheet';
+
+/** In the editor: an ID as normaliseId accepts it (no spaces, /, \\, ?, #; not "." or ".."). */
+const ID_PATTERN = '^(?!\\.{1,2}$)[^\\s/\\\\?#]{1,100}$';
+
+/**
+ * A creditor ID parameter (`name` stays as saved workflows have it). Node version 1 keeps the text field;
+ * from version 2 it is n8n's resource locator with an ID mode that checks the ID as it is typed (a list
+ * mode can join it once Cash-In offers a list of creditors).
+ */
+export const creditorIdParameters = (description: string, name = 'creditorId'): INodeProperties[] => [
+	{
+		displayName: 'Creditor ID',
+		name,
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. c_8f2k1',
+		hint: CREDITOR_ID_HINT,
+		description,
+		displayOptions: { show: { '@version': [1] } },
+	},
+	{
+		displayName: 'Creditor',
+		name,
+		type: 'resourceLocator',
+		required: true,
+		default: { mode: 'id', value: '' },
+		hint: CREDITOR_ID_HINT,
+		description,
+		modes: [
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. c_8f2k1',
+				validation: [{ type: 'regex', properties: { regex: ID_PATTERN, errorMessage: 'Not a Cash-In creditor ID: one word without spaces, e.g. c_8f2k1' } }],
+			},
+		],
+		displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
+	},
+];
 
 export type CreditorKeyDisplay = 'masked' | 'full' | 'omit';
 
@@ -75,7 +109,8 @@ export function presentKeysIn(value: IDataObject, display: CreditorKeyDisplay): 
  * unusable one stops the item before any request, naming the field.
  */
 export function readId(ctx: IExecuteFunctions, name: string, itemIndex: number, label: string): string {
-	const raw = ctx.getNodeParameter(name, itemIndex, '') as unknown;
+	// extractValue: the value of a resource locator (version 2), or the text itself (version 1).
+	const raw = ctx.getNodeParameter(name, itemIndex, '', { extractValue: true }) as unknown;
 	const text = raw === undefined || raw === null ? '' : typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
 	const checked = normaliseId(text);
 	if (checked.ok) return checked.value;

@@ -2,11 +2,11 @@ import { type IExecuteFunctions, type INodeProperties, updateDisplayOptions } fr
 
 import { ENDPOINTS } from '../../contract/endpoints';
 import { agreementsResponseSchema } from '../../contract/schemas';
-import { creditorIdParameter, limitParameter, readId, returnAllParameter } from '../common';
+import { creditorIdParameters, limitParameter, readId, returnAllParameter } from '../common';
 import type { Effect, PreparedItem } from '../types';
 
 const properties: INodeProperties[] = [
-	creditorIdParameter("The Cash-In ID of the creditor whose external agreement identifiers to fetch"),
+	...creditorIdParameters("The Cash-In ID of the creditor whose external agreement identifiers to fetch"),
 	returnAllParameter,
 	limitParameter,
 ];

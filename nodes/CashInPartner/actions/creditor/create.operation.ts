@@ -9,7 +9,7 @@ import { validateInput } from '../validate';
 import {
 	bankAccountsParameter,
 	contactsParameter,
-	inputModeParameter,
+	inputModeParameters,
 	jsonBodyParameter,
 	optionalCreditorFields,
 	readJsonBody,
@@ -17,11 +17,13 @@ import {
 	serviceTypeParameter,
 	textField,
 } from './fields';
+import { columnsParameter, formOfRow, mappedRow } from './mapper';
 
 const inFieldsMode = { show: { inputMode: ['fields'] } };
 
 const properties: INodeProperties[] = [
-	inputModeParameter,
+	...inputModeParameters,
+	columnsParameter('create', 'Each field of the creditor, from the input: map each column, or let the input fields be matched by name ("Business ID", "businessId"). Contact 1 is the Primary contact person unless Contact Role says otherwise.'),
 	{ ...serviceTypeParameter, required: true, displayOptions: inFieldsMode },
 	textField('name', { required: true, placeholder: 'e.g. Esimerkki Oy', description: 'Official name of the company', displayOptions: inFieldsMode }),
 	textField('businessId', {
@@ -79,8 +81,9 @@ function readForm(ctx: IExecuteFunctions, itemIndex: number): unknown {
 }
 
 export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedItem {
-	const fromJson = this.getNodeParameter('inputMode', itemIndex, 'fields') === 'json';
-	const input = fromJson ? readJsonBody(this, itemIndex) : readForm(this, itemIndex);
+	const inputMode = this.getNodeParameter('inputMode', itemIndex, 'fields') as string;
+	const fromJson = inputMode === 'json';
+	const input = fromJson ? readJsonBody(this, itemIndex) : inputMode === 'mapper' ? buildCreditorBody(formOfRow(mappedRow(this, itemIndex))) : readForm(this, itemIndex);
 	const body = validateInput(this.getNode(), createCreditorBody, input, itemIndex, fromJson);
 	const display = this.getNodeParameter('creditorKeyDisplay', itemIndex, 'masked') as CreditorKeyDisplay;
 	const businessId = body.creditor.businessCode;

@@ -90,16 +90,27 @@ export const bankAccountsParameter = (description: string): INodeProperties => (
 	],
 });
 
-export const inputModeParameter: INodeProperties = {
+const inputMode: INodeProperties = {
 	displayName: 'Define Creditor',
 	name: 'inputMode',
 	type: 'options',
 	options: [
+		{ name: 'Map Input Columns', value: 'mapper', description: 'One column per field, e.g. from a sheet row: map each column, or let the columns be matched by name' },
 		{ name: 'Using Fields Below', value: 'fields' },
 		{ name: 'Using JSON', value: 'json', description: 'Map a whole request body, e.g. from an earlier node' },
 	],
-	default: 'fields',
+	default: 'mapper',
 };
+
+/**
+ * How the creditor is given. Node version 1 (every workflow saved with 0.3.0 or earlier) keeps "Using
+ * Fields Below" as its default — n8n saves only parameters that differ from the default, so changing it
+ * would change those workflows; from version 2, new nodes start with the column mapper.
+ */
+export const inputModeParameters: INodeProperties[] = [
+	{ ...inputMode, default: 'fields', displayOptions: { show: { '@version': [1] } } },
+	{ ...inputMode, displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } } },
+];
 
 /** A starting point for JSON mode, in the API's layout, built from the contract so it never goes stale. */
 const EXAMPLE_JSON_BODY = JSON.stringify(

@@ -3,13 +3,13 @@ import { type IDataObject, type IExecuteFunctions, type INodeProperties, updateD
 import { ENDPOINTS } from '../../contract/endpoints';
 import { buildCreditorBody } from '../../contract/fields';
 import { storedCreditorSchema, updateCreditorBody } from '../../contract/schemas';
-import { creditorIdParameter, readId } from '../common';
+import { creditorIdParameters, readId } from '../common';
 import type { Effect, PreparedItem } from '../types';
 import { validateInput } from '../validate';
 import {
 	bankAccountsParameter,
 	contactsParameter,
-	inputModeParameter,
+	inputModeParameters,
 	jsonBodyParameter,
 	optionalCreditorFields,
 	readJsonBody,
@@ -17,10 +17,12 @@ import {
 	serviceTypeParameter,
 	textField,
 } from './fields';
+import { columnsParameter, formOfRow, mappedRow } from './mapper';
 
 const properties: INodeProperties[] = [
-	creditorIdParameter('The Cash-In ID of the creditor to update'),
-	inputModeParameter,
+	...creditorIdParameters('The Cash-In ID of the creditor to update'),
+	...inputModeParameters,
+	columnsParameter('update', 'Only the fields you map are sent; everything else stays as it is in Cash-In. Contact or bank account columns replace ALL stored contact persons or bank accounts.'),
 	{
 		displayName: 'Update Fields',
 		name: 'updateFields',
@@ -48,10 +50,13 @@ export const effect: Effect = 'change';
 
 export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedItem {
 	const creditorId = readId(this, 'creditorId', itemIndex, 'Creditor ID');
-	const fromJson = this.getNodeParameter('inputMode', itemIndex, 'fields') === 'json';
+	const inputMode = this.getNodeParameter('inputMode', itemIndex, 'fields') as string;
+	const fromJson = inputMode === 'json';
 	let input: unknown;
 	if (fromJson) {
 		input = readJsonBody(this, itemIndex);
+	} else if (inputMode === 'mapper') {
+		input = buildCreditorBody(formOfRow(mappedRow(this, itemIndex)));
 	} else {
 		const { contacts, bankAccounts, ...fields } = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 		input = buildCreditorBody({ fields, ...readLists({ contacts, bankAccounts }) });

@@ -2,11 +2,11 @@ import { type IExecuteFunctions, type INodeProperties, updateDisplayOptions } fr
 
 import { ENDPOINTS } from '../../contract/endpoints';
 import { creditorCredentialsSchema } from '../../contract/schemas';
-import { type CreditorKeyDisplay, creditorIdParameter, creditorKeyDisplayParameters, presentKey, readId } from '../common';
+import { type CreditorKeyDisplay, creditorIdParameters, creditorKeyDisplayParameters, presentKey, readId } from '../common';
 import type { Effect, PreparedItem } from '../types';
 
 const properties: INodeProperties[] = [
-	creditorIdParameter('The Cash-In ID of the creditor whose current API credentials to fetch'),
+	...creditorIdParameters('The Cash-In ID of the creditor whose current API credentials to fetch'),
 	...creditorKeyDisplayParameters,
 ];
 

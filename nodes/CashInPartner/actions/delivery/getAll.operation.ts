@@ -9,22 +9,13 @@ import {
 
 import { DELIVERIES_DEFAULT_WINDOW_DAYS, DELIVERY_STATUSES, FAILED_DELIVERY_STATUS } from '../../contract/endpoints';
 import { type DeliveryFilters, deliveryPages } from '../../transport/deliveries';
-import { limitParameter, readId, returnAllParameter } from '../common';
+import { creditorIdParameters, limitParameter, readId, returnAllParameter } from '../common';
 import type { Effect, PreparedItem } from '../types';
 import { simplifyDelivery } from './simplify';
 
-export const sellerIdParameter: INodeProperties = {
-	displayName: 'Seller ID',
-	name: 'sellerId',
-	type: 'string',
-	required: true,
-	default: '',
-	placeholder: 'e.g. c_8f2k1',
-	description: 'The Cash-In ID of the seller (creditor) whose invoice deliveries to read',
-};
-
 const properties: INodeProperties[] = [
-	sellerIdParameter,
+	// `sellerId`: Cash-In calls the creditor whose invoices it delivers the seller; the label says creditor.
+	...creditorIdParameters('The Cash-In ID of the creditor whose invoice deliveries to read', 'sellerId'),
 	returnAllParameter,
 	limitParameter,
 	{
@@ -108,7 +99,7 @@ export function readDeliveryFilters(ctx: IExecuteFunctions, itemIndex: number): 
 export const effect: Effect = 'read';
 
 export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedItem {
-	const sellerId = readId(this, 'sellerId', itemIndex, 'Seller ID');
+	const sellerId = readId(this, 'sellerId', itemIndex, 'Creditor ID');
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? Number.POSITIVE_INFINITY : (this.getNodeParameter('limit', itemIndex, 50) as number);
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;

@@ -8,21 +8,22 @@ import { type IDataObject, type IExecuteFunctions, type INodeProperties, updateD
 
 import { currentState, type DeliveryEvent, type SellerMark, type WatchState } from '../../monitoring/deliveryChanges';
 import { eventItem, readChanges, readDeliveries } from '../../monitoring/watch';
-import { readId } from '../common';
+import { CREDITOR_ID_HINT, readId } from '../common';
 import type { Effect, PreparedItem } from '../types';
 
-/** Deliveries shown per seller by a test run before the first production run, so the data shape shows. */
+/** Deliveries shown per creditor by a test run before the first production run, so the data shape shows. */
 const SAMPLES_PER_SELLER = 3;
 
 const properties: INodeProperties[] = [
 	{
-		displayName: 'Seller ID',
+		displayName: 'Creditor ID',
 		name: 'sellerId',
 		type: 'string',
 		required: true,
-		default: '={{ $json.sellerId }}',
+		default: '={{ $json.creditorId }}',
 		placeholder: 'e.g. c_8f2k1',
-		description: 'The Cash-In ID of the seller (creditor) to check, usually mapped from each input item, e.g. a column of your seller sheet',
+		hint: CREDITOR_ID_HINT,
+		description: 'The Cash-In ID of the creditor to check, mapped from each input item (e.g. the creditorId column of your creditor sheet)',
 	},
 	{
 		displayName: 'Changes',
@@ -36,7 +37,7 @@ const properties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'The node remembers, in this workflow, how far it has read each seller, so each run returns only what is new since the last run and nothing twice. The first run only records where each seller stands. Only production runs (a Schedule Trigger of a published workflow) move that memory on; a test run from the editor shows what is new without moving it, and before the first production run shows a few recent deliveries as samples.',
+			'The node remembers, in this workflow, how far it has read each creditor, so each run returns only what is new since the last run and nothing twice. The first run only records where each creditor stands. Only production runs (a Schedule Trigger of a published workflow) move that memory on; a test run from the editor shows what is new without moving it, and before the first production run shows a few recent deliveries as samples.',
 		name: 'changesNotice',
 		type: 'notice',
 		default: '',
@@ -48,7 +49,7 @@ export const description = updateDisplayOptions({ show: { resource: ['delivery']
 export const effect: Effect = 'watch';
 
 export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedItem {
-	const sellerId = readId(this, 'sellerId', itemIndex, 'Seller ID');
+	const sellerId = readId(this, 'sellerId', itemIndex, 'Creditor ID');
 	const event = this.getNodeParameter('event', itemIndex, 'deliveryFailed') as DeliveryEvent;
 	const stored = this.getWorkflowStaticData('node');
 	const previous = currentState(stored, event);

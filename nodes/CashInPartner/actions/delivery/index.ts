@@ -16,14 +16,14 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Changes',
 				value: 'getChanges',
-				description: 'For each input seller, the deliveries that failed or changed status since the last run: monitoring many sellers from a Schedule Trigger',
-				action: 'Get changed seller deliveries',
+				description: 'For each input creditor, the deliveries that failed or changed status since the last run: for watching many creditors from a Schedule Trigger',
+				action: 'Get changed invoice deliveries',
 			},
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				description: "Get the invoice deliveries of one seller (creditor), one item each",
-				action: 'Get many seller deliveries',
+				description: 'Get the invoice deliveries of one creditor, one item each',
+				action: 'Get many invoice deliveries',
 			},
 		],
 		default: 'getAll',

@@ -144,6 +144,8 @@ export interface RunOptions {
 	mode?: WorkflowExecuteMode;
 	/** The workflow's static data as n8n stored it after the previous execution. */
 	staticData?: IDataObject;
+	/** The node's version (1 unless given: what workflows saved with 0.3.0 hold). */
+	typeVersion?: number;
 }
 
 export interface RunResult {
@@ -155,12 +157,12 @@ export interface RunResult {
 	staticData: IDataObject;
 }
 
-export async function runNode({ parameters, items = [{}], credential, onError, retry, mode = 'manual', staticData = {}, type = NODE_TYPE }: RunOptions & { type?: string }): Promise<RunResult> {
+export async function runNode({ parameters, items = [{}], credential, onError, retry, mode = 'manual', staticData = {}, typeVersion = 1, type = NODE_TYPE }: RunOptions & { type?: string }): Promise<RunResult> {
 	const node: INode = {
 		id: 'b7c2a1f0-0000-4000-8000-000000000001',
 		name: NODE_NAME,
 		type,
-		typeVersion: 1,
+		typeVersion,
 		position: [0, 0],
 		parameters: parameters as INode['parameters'],
 		credentials: { cashInPartnerApi: { id: '1', name: 'Cash-In Partner (emulator)' } },

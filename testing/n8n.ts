@@ -322,3 +322,16 @@ export async function exportWorkflow(instance: N8nInstance, workflowId: string):
 	fs.rmSync(file);
 	return workflow;
 }
+
+/**
+ * Activates a workflow the way the editor does, in a running n8n: save (which records a version in n8n's
+ * history) and publish that version. For n8n 2.0, whose CLI import records no version, so that its
+ * `publish:workflow` refuses the workflow ("Version … not found").
+ */
+export async function activateViaRest(rest: Awaited<ReturnType<typeof restSession>>, workflowId: string) {
+	const stored = (await rest('GET', `/rest/workflows/${workflowId}`)) as { nodes: Array<{ position: [number, number] }>; connections: unknown; name: string };
+	// Moved by one pixel, so the save is a change and n8n records a version of it.
+	const nodes = stored.nodes.map((node, i) => (i === 0 ? { ...node, position: [node.position[0] + 1, node.position[1]] } : node));
+	const saved = (await rest('PATCH', `/rest/workflows/${workflowId}`, { name: stored.name, nodes, connections: stored.connections })) as { versionId: string };
+	await rest('POST', `/rest/workflows/${workflowId}/activate`, { versionId: saved.versionId });
+}

@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import { type Emulator, startEmulator } from '../../emulator/server';
 import { createChecks, delay } from '../../testing/checks';
 import {
+	activateViaRest,
 	EMULATOR_CREDENTIAL,
 	executeWorkflow,
 	exportWorkflow,
@@ -39,7 +40,9 @@ import { everyOperation, everyOperationWorkflow } from './workflows';
 export const MATRIX = [
 	{ version: '1.123.81', why: 'the newest 1.x (n8n Cloud ran 1.123.x this year)' },
 	{ version: '2.0.0', why: 'the oldest 2.x' },
-	{ version: '2.17.7', why: 'a middle 2.x that partners run in queue mode' },
+	// 2.17.x, which partners run in queue mode, cannot be installed from the registry reachable here
+	// (@n8n/ai-node-sdk@0.8.0 is missing); 2.33 is where an upgrade broke community nodes at activation.
+	{ version: '2.33.7', why: 'a middle 2.x: the release whose upgrade broke community nodes at activation' },
 	{ version: '2.41.1', why: 'the newest 2.x this registry serves whole (2.41.3 lacks a dependency here)' },
 ];
 
@@ -129,14 +132,25 @@ async function checkVersion(version: string, savedOnOldest: Record<string, unkno
 			assert.equal(errors[0].json.company, 'Virhe Oy', 'the error item keeps the row');
 		});
 
-		await publishWorkflow(n8n, ACTIVE_TRIGGER);
-		await publishWorkflow(n8n, EVERY_OPERATION).catch((error: Error) => {
-			row.failed.push({ check: 'the every-operation workflow publishes (every parameter resolves at activation)', error: error.message.split('\n')[0] });
+		// n8n 2.0's CLI import records no version in the workflow's history, so its CLI cannot publish the
+		// workflow; there it is published in the running n8n, as the editor does it.
+		let activateInServer = false;
+		await publishWorkflow(n8n, ACTIVE_TRIGGER).catch((error: Error) => {
+			if (!/not found for workflow/.test(error.message)) throw error;
+			activateInServer = true;
+		});
+		await check('the every-operation workflow publishes: n8n resolves every parameter of every operation at activation', async () => {
+			if (activateInServer) return; // n8n 2.0: published in the server below, with the trigger
+			await publishWorkflow(n8n!, EVERY_OPERATION);
 		});
 		const server = await startN8nServer(n8n);
 		try {
 			await setUpOwner(n8n);
 			const rest = await restSession(n8n);
+			if (activateInServer) {
+				await activateViaRest(rest, ACTIVE_TRIGGER);
+				await activateViaRest(rest, EVERY_OPERATION);
+			}
 
 			await check("the credential's Test button: OK for the partner key, Cash-In's guidance for a wrong one", async () => {
 				const test = async (apiKey: string) =>

@@ -64,7 +64,7 @@ export const creditorKeyDisplayParameters: INodeProperties[] = [
 	},
 	{
 		displayName:
-			"n8n stores each execution's data in its history, so a full key shown here is kept there too. Choose Full Key only when a later node needs it.",
+			"n8n keeps each execution's data in its history, so a full key in this node's output is kept there too (n8n 2.41 does not yet hide the fields this node marks as sensitive). Choose Full Key only when a later node needs the key.",
 		name: 'creditorKeyNotice',
 		type: 'notice',
 		default: '',

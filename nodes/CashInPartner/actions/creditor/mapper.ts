@@ -59,6 +59,9 @@ function fieldsFor(mode: 'create' | 'update'): ResourceMapperFields {
 				display: true,
 				type: column.options ? 'options' : 'string',
 				options: column.options?.map(({ name, value }) => ({ name, value })),
+				// Said outright: the editor writes it into the node when the mapping mode changes, and a
+				// parameter that changes after a run marks the step stale (its next step would run it again).
+				removed: false,
 			}),
 		),
 	};

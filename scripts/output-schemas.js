@@ -1,0 +1,68 @@
+// Writes the output schema of every operation (and of the trigger) as JSON Schema into
+// dist/nodes/CashInPartner/__schema__/v<version>/<resource>/<operation>.json, where n8n's editor finds
+// them: it shows a node's output fields ("Preview") for mapping before the node has run once.
+// Built from the contract's response schemas (dist/, compiled just before), plus the fields the node adds.
+const fs = require('node:fs');
+const path = require('node:path');
+
+const dist = path.join(__dirname, '..', 'dist', 'nodes', 'CashInPartner');
+const schemas = require(path.join(dist, 'contract', 'schemas.js'));
+
+/** JSON Schema of a zod 3 schema, for the kinds the contract uses. */
+function toJsonSchema(schema) {
+	const def = schema._def;
+	switch (def.typeName) {
+		case 'ZodObject':
+			return { type: 'object', properties: Object.fromEntries(Object.entries(schema.shape).map(([key, inner]) => [key, toJsonSchema(inner)])) };
+		case 'ZodArray':
+			return { type: 'array', items: toJsonSchema(def.type) };
+		case 'ZodOptional':
+		case 'ZodNullable':
+			return toJsonSchema(def.innerType);
+		case 'ZodEffects':
+			return toJsonSchema(def.schema);
+		case 'ZodUnion':
+			return toJsonSchema(def.options[0]);
+		case 'ZodNumber':
+			return { type: 'number' };
+		case 'ZodBoolean':
+			return { type: 'boolean' };
+		default:
+			return { type: 'string' };
+	}
+}
+
+const object = (properties) => ({ type: 'object', properties });
+const withFields = (base, extra) => object({ ...toJsonSchema(base).properties, ...extra });
+const string = { type: 'string' };
+
+const simpleDelivery = object(Object.fromEntries(['invoiceNumber', 'caseId', 'channel', 'status', 'statusMessage', 'recipient', 'updatedAt'].map((field) => [field, string])));
+const deliveryEvent = object({ event: string, sellerId: string, ...simpleDelivery.properties });
+
+/** What each operation outputs, one item's worth. */
+const outputs = {
+	creditor: {
+		create: toJsonSchema(schemas.createCreditorResponseSchema),
+		update: toJsonSchema(schemas.storedCreditorSchema),
+	},
+	creditorCredential: { get: toJsonSchema(schemas.creditorCredentialsSchema) },
+	agreement: { getAll: withFields(schemas.agreementSchema, { creditorId: string }) },
+	delivery: {
+		getAll: object({ sellerId: string, ...simpleDelivery.properties }),
+		getChanges: deliveryEvent,
+	},
+	sms: { send: withFields(schemas.sendSmsResponseSchema, { encoding: string }) },
+};
+
+function write(file, schema) {
+	fs.mkdirSync(path.dirname(file), { recursive: true });
+	fs.writeFileSync(file, `${JSON.stringify(schema, null, '\t')}\n`);
+}
+
+for (const version of ['1.0.0', '2.0.0']) {
+	for (const [resource, operations] of Object.entries(outputs)) {
+		for (const [operation, schema] of Object.entries(operations)) write(path.join(dist, '__schema__', `v${version}`, resource, `${operation}.json`), schema);
+	}
+}
+// The trigger shares the folder: its node has no resource or operation, so n8n looks for output.json.
+write(path.join(dist, '__schema__', 'v1.0.0', 'output.json'), deliveryEvent);

@@ -116,6 +116,26 @@ async function runWorkflows(n8n: N8nInstance, emulator: Emulator) {
 		assert.ok(!result.stdout.includes('pk_wrong_e2e_key_0001'));
 	});
 
+	await check('workflows saved with 0.3.0 (test/e2e/saved-0.3.0) import and run unchanged', async () => {
+		const dir = path.join(ROOT, 'test', 'e2e', 'saved-0.3.0');
+		const saved = fs.readdirSync(dir).map((file) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { id: string; name: string; nodes: Array<{ type: string }> });
+		const copies = saved.map((workflow) => ({ ...workflow, id: `${workflow.id.slice(0, 12)}030`, name: `${workflow.name} (saved with 0.3.0)` }));
+		await importWorkflows(n8n, copies);
+		const runs = new Map<string, RunJson | undefined>();
+		for (const [index, copy] of copies.entries()) {
+			if (!copy.nodes.some((node) => node.type === 'n8n-nodes-base.manualTrigger')) continue;
+			const run = await succeed(copy.id);
+			runs.set(saved[index].id, run);
+			const cashInNodes = copy.nodes.filter((node) => node.type.startsWith('n8n-nodes-cash-in-partner.')) as Array<{ name: string; type: string }>;
+			for (const node of cashInNodes) assert.ok(outputOf(run, node.name, 0).length + outputOf(run, node.name, 1).length > 0, `${copy.name}: ${node.name} gave no items`);
+		}
+		// The sheet workflow: its rows were registered by the example above, so Cash-In declines them — never twice.
+		const sheet = runs.get('CashInSheetToCreditors');
+		assert.deepEqual(outputOf(sheet, 'Register creditor', 0), []);
+		const declined = outputOf(sheet, 'Register creditor', 1).map((item) => String(item.json.error));
+		assert.equal(declined.filter((message) => /^Cash-In declined this request: A creditor with business ID .* already exists/.test(message)).length, 2, declined.join(' | '));
+	});
+
 	await check("node code resolves n8n-workflow and zod from n8n's own install (the package ships none)", () => {
 		const installed = path.join(n8n.userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
 		assert.ok(!fs.existsSync(path.join(installed, 'node_modules')), 'the installed package has its own node_modules');

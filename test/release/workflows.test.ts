@@ -26,7 +26,7 @@ const indexOfRun = (job: Job, command: RegExp) => runsOf(job).findIndex((run) =>
 /** The README's Development block names the test command as the line after `npm ci`. */
 const readmeTestCommand = () => /^npm ci\n(npm [\w:-]+)/m.exec(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'))?.[1];
 
-test("CI runs on push and pull request, on Node 24, with npm ci, the README's test command and the e2e tiers", () => {
+test("CI runs on push and pull request, on Node 24, with npm ci, the README's test command, the real-n8n tiers and the matrix's ends", () => {
 	const ci = load('ci.yml');
 	expect(Object.keys(ci.on)).toEqual(expect.arrayContaining(['push', 'pull_request']));
 	const jobs = Object.values(ci.jobs) as Job[];
@@ -36,7 +36,9 @@ test("CI runs on push and pull request, on Node 24, with npm ci, the README's te
 	expect(runs).toContain('npm ci');
 	expect(readmeTestCommand()).toBe('npm test');
 	expect(runs).toContain(readmeTestCommand());
-	for (const tier of ['npm run test:e2e', 'npm run test:install', 'npm run test:queue']) expect(runs.some((run) => run.endsWith(tier))).toBe(true);
+	for (const tier of ['npm run test:e2e', 'npm run test:install', 'npm run test:queue', 'npm run test:editor']) expect(runs.some((run) => run.endsWith(tier))).toBe(true);
+	// The two ends of the version matrix, by name.
+	expect(runs).toContain('COMPAT_VERSIONS=1.123.81,2.41.1 npm run test:compat');
 });
 
 test('publish: on a version tag, OIDC permission, tests before npm publish --provenance', () => {
@@ -54,7 +56,9 @@ test('publish: on a version tag, OIDC permission, tests before npm publish --pro
 	// The e2e tiers run in a job that publishing waits for.
 	const needs = ([] as string[]).concat(job.needs ?? []);
 	const e2eRuns = needs.flatMap((name) => runsOf(publish.jobs[name] as Job));
-	for (const tier of ['npm run test:e2e', 'npm run test:install', 'npm run test:queue']) expect(e2eRuns.some((run) => run.endsWith(tier))).toBe(true);
+	for (const tier of ['npm run test:e2e', 'npm run test:install', 'npm run test:queue', 'npm run test:editor']) expect(e2eRuns.some((run) => run.endsWith(tier))).toBe(true);
+	// The whole matrix, not only its ends.
+	expect(e2eRuns).toContain('npm run test:compat');
 	const setupNode = job.steps.find((step) => step.uses?.startsWith('actions/setup-node'));
 	expect(setupNode?.with?.['registry-url']).toBe('https://registry.npmjs.org');
 	// Only the publish job may mint an OIDC token.

@@ -12,7 +12,7 @@ import { DEFAULT_PARALLEL_REQUESTS } from './actions/options';
 import { DELIVERIES_DEFAULT_WINDOW_DAYS } from './contract/endpoints';
 import { assertHost, MAIN_CONNECTION } from './host';
 import { currentState, type DeliveryEvent, legacySnapshots, type SellerMark, type WatchState } from './monitoring/deliveryChanges';
-import { eventItem, readChanges, readDeliveries } from './monitoring/watch';
+import { deliveryEventOptions, eventItem, readChanges, readDeliveries } from './monitoring/watch';
 import { createClient, RequestGate } from './transport';
 import { forEachBounded } from './transport/parallel';
 import { normaliseId } from './validation/identifier';
@@ -42,10 +42,7 @@ export class CashInPartnerTrigger implements INodeType {
 				displayName: 'Trigger On',
 				name: 'event',
 				type: 'options',
-				options: [
-					{ name: 'Delivery Failed', value: 'deliveryFailed', description: 'A delivery failed since the last poll' },
-					{ name: 'Delivery Status Changed', value: 'deliveryStatusChanged', description: 'A delivery got a new status since the last poll' },
-				],
+				options: deliveryEventOptions('poll'),
 				default: 'deliveryFailed',
 			},
 			{

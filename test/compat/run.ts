@@ -13,7 +13,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 
 import { type Emulator, startEmulator } from '../../emulator/server';
-import { createChecks, delay } from '../../testing/checks';
+import { createChecks, waitFor } from '../../testing/checks';
 import {
 	activateViaRest,
 	EMULATOR_CREDENTIAL,
@@ -59,16 +59,6 @@ interface Row {
 	installSeconds?: number | 'cached';
 	passed: string[];
 	failed: Array<{ check: string; error: string }>;
-}
-
-async function waitUntil<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-		await delay(2000);
-	}
 }
 
 type RunOutputs = NonNullable<Awaited<ReturnType<typeof executeWorkflow>>['run']>;
@@ -182,9 +172,9 @@ async function checkVersion(version: string, savedOnOldest: Record<string, unkno
 			await check('one active poll of the trigger: a failure after activation fires one execution', async () => {
 				const delivered = emulator!.state.deliveries.get('c_00002')!.filter((d) => d.status === 'DELIVERED')[11].invoiceNumber;
 				// The activation poll has recorded where each seller stands once it has read both.
-				await waitUntil('the activation poll', 60_000, async () => (emulator!.requestsTo('getSellerDeliveries').filter((r) => r.query.status === 'FAILED').length >= 2 ? true : undefined));
+				await waitFor('the activation poll', 60_000, async () => (emulator!.requestsTo('getSellerDeliveries').filter((r) => r.query.status === 'FAILED').length >= 2 ? true : undefined));
 				emulator!.state.setDeliveryStatus('c_00002', delivered, 'FAILED', 'Mailbox unavailable');
-				const runs = await waitUntil('an execution of the active trigger', 150_000, async () => {
+				const runs = await waitFor('an execution of the active trigger', 150_000, async () => {
 					const found = await finishedExecutions(n8n!, rest, ACTIVE_TRIGGER);
 					return found.length ? found : undefined;
 				});

@@ -10,7 +10,8 @@ import * as path from 'node:path';
 
 import { makeDeliveries } from '../../emulator/seed';
 import { type Emulator, startEmulator } from '../../emulator/server';
-import { createChecks, delay } from '../../testing/checks';
+import { launchChromium, logIn } from '../../testing/browser';
+import { createChecks, delay, waitFor } from '../../testing/checks';
 import {
 	EMULATOR_CREDENTIAL,
 	executeWorkflow,
@@ -19,7 +20,6 @@ import {
 	importCredentials,
 	importWorkflows,
 	type N8nInstance,
-	OWNER,
 	PACKAGE_NAME,
 	prepareN8n,
 	publishWorkflow,
@@ -265,26 +265,13 @@ async function credentialTestButton(n8n: N8nInstance, emulator: Emulator) {
 }
 
 async function editorScreenshot(n8n: N8nInstance) {
-	const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((file) => fs.existsSync(file));
 	await check('the editor shows the Cash-In Partner node with its parameters and credential', async () => {
-		assert.ok(chromium, "Debian's chromium is not installed (apt-get install chromium)");
 		{
-			const { chromium: driver } = await import('playwright-core');
-			const browser = await driver.launch({
-				executablePath: chromium,
-				args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
-			});
+			const browser = await launchChromium();
 			try {
 				const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 				const base = `http://127.0.0.1:${n8n.port}`;
-				await page.goto(`${base}/signin`);
-				await page.evaluate(
-					async ({ email, password }) => {
-						const response = await fetch('/rest/login', { method: 'POST', headers: { 'content-type': 'application/json', 'browser-id': (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem('n8n-browserId') ?? '' }, body: JSON.stringify({ emailOrLdapLoginId: email, password }) });
-						if (!response.ok) throw new Error(`login failed: ${response.status}`);
-					},
-					{ email: OWNER.email, password: OWNER.password },
-				);
+				await logIn(page, base);
 				await page.goto(`${base}/workflow/CashInSheetToCreditors/a4`);
 				await page.waitForSelector('[data-test-id=ndv]', { timeout: 60_000 });
 				await page.waitForTimeout(1500);
@@ -311,16 +298,6 @@ const MIXED_TRIGGER = 'E2eTriggerMixed01';
 const CLEAN_TRIGGER = 'E2eTriggerClean01';
 const PORTFOLIO = 'E2ePortfolio00001';
 const PORTFOLIO_SIZE = 1000;
-
-async function waitUntil<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-		await delay(2000);
-	}
-}
 
 /**
  * Active workflows in a running n8n on SQLite, across a restart: the trigger (every minute) with a seller
@@ -354,21 +331,21 @@ async function activeWatchers(n8n: N8nInstance, emulator: Emulator) {
 	try {
 		let rest = await restSession(n8n);
 		// The portfolio's first run records where each seller stands.
-		await waitUntil('the portfolio\'s first scheduled run', 150_000, atLeast(rest, PORTFOLIO, 1));
+		await waitFor('the portfolio\'s first scheduled run', 150_000, atLeast(rest, PORTFOLIO, 1));
 		fail('c_00001', first);
 		for (const [seller, invoice] of portfolioFailures) fail(seller, invoice);
-		await waitUntil('the portfolio run after 5 failures', 150_000, atLeast(rest, PORTFOLIO, 2));
-		await waitUntil('the trigger event for the first failure', 150_000, atLeast(rest, CLEAN_TRIGGER, 1));
+		await waitFor('the portfolio run after 5 failures', 150_000, atLeast(rest, PORTFOLIO, 2));
+		await waitFor('the trigger event for the first failure', 150_000, atLeast(rest, CLEAN_TRIGGER, 1));
 		// One more run of each with nothing new: nothing is reported, and the trigger's poll emits nothing.
-		await waitUntil('a third portfolio run', 150_000, atLeast(rest, PORTFOLIO, 3));
+		await waitFor('a third portfolio run', 150_000, atLeast(rest, PORTFOLIO, 3));
 		await stopN8nServer(server);
 
 		fail('c_00002', second); // while n8n is down
 		server = await startN8nServer(n8n);
 		rest = await restSession(n8n);
-		await waitUntil('the trigger event for the failure while n8n was down', 150_000, atLeast(rest, CLEAN_TRIGGER, 2));
+		await waitFor('the trigger event for the failure while n8n was down', 150_000, atLeast(rest, CLEAN_TRIGGER, 2));
 		const ranBefore = (await finishedExecutionIds(rest, PORTFOLIO)).length;
-		await waitUntil('two portfolio runs after the restart', 150_000, atLeast(rest, PORTFOLIO, ranBefore + 2));
+		await waitFor('two portfolio runs after the restart', 150_000, atLeast(rest, PORTFOLIO, ranBefore + 2));
 		await delay(5000); // a poll of the triggers after the activation poll, had anything been repeated
 
 		await check('trigger, active on SQLite: each failure fires one execution — across a restart after polls that emitted nothing', async () => {
@@ -380,7 +357,7 @@ async function activeWatchers(n8n: N8nInstance, emulator: Emulator) {
 			assert.ok(runs.every((run) => run.status === 'success'));
 		});
 
-		await check('trigger with a seller that cannot be read: its main output carries only delivery events, the seller comes on "Sellers Not Read"', async () => {
+		await check('trigger with a creditor that cannot be read: its main output carries only delivery events, the creditor comes on "Creditors Not Read"', async () => {
 			const runs = await executions(rest, MIXED_TRIGGER);
 			const events = runs.flatMap((run) => run.outputs('Failed deliveries')[0] ?? []);
 			const unread = runs.flatMap((run) => run.outputs('Failed deliveries')[1] ?? []);

@@ -22,13 +22,13 @@ import type { Page } from 'playwright-core';
 
 import { businessIdFor } from '../../emulator/seed';
 import { type Emulator, startEmulator } from '../../emulator/server';
+import { chromiumPath, launchChromium, logIn } from '../../testing/browser';
 import { createChecks } from '../../testing/checks';
 import {
 	EMULATOR_CREDENTIAL,
 	finishedExecutions,
 	importCredentials,
 	type N8nInstance,
-	OWNER,
 	prepareN8n,
 	restSession,
 	setUpOwner,
@@ -52,20 +52,6 @@ const sheetRow = (businessId: string) => ({
 	'Contact Name': 'Maija Meikäläinen',
 	'Contact Email': 'maija@sarake.fi',
 });
-
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'];
-
-async function logIn(page: Page, base: string) {
-	await page.goto(`${base}/signin`);
-	await page.evaluate(
-		async ({ email, password }) => {
-			const storage = (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage;
-			const response = await fetch('/rest/login', { method: 'POST', headers: { 'content-type': 'application/json', 'browser-id': storage.getItem('n8n-browserId') ?? '' }, body: JSON.stringify({ emailOrLdapLoginId: email, password }) });
-			if (!response.ok) throw new Error(`login failed: ${response.status}`);
-		},
-		{ email: OWNER.email, password: OWNER.password },
-	);
-}
 
 /** A new workflow with the sheet's rows, created as the editor creates one (REST, from the page). */
 async function sheetWorkflow(page: Page, row: Record<string, string>): Promise<string> {
@@ -273,7 +259,6 @@ db.get('select data from execution_data where executionId = ?', [Number(process.
 async function main() {
 	const started = Date.now();
 	console.log('Editor: a partner in the n8n editor, in headless Chromium');
-	const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((file) => fs.existsSync(file));
 	const emulator = await startEmulator({ recordRequests: true });
 	emulator.seedDemo();
 	const n8n = await prepareN8n();
@@ -282,10 +267,9 @@ async function main() {
 		const server = await startN8nServer(n8n);
 		try {
 			await setUpOwner(n8n);
-			await check("Debian's chromium is installed", () => assert.ok(chromium, 'apt-get install chromium'));
-			if (chromium) {
-				const { chromium: driver } = await import('playwright-core');
-				const browser = await driver.launch({ executablePath: chromium, args: CHROMIUM_ARGS });
+			await check("Debian's chromium is installed", () => assert.ok(chromiumPath(), 'apt-get install chromium'));
+			if (chromiumPath()) {
+				const browser = await launchChromium();
 				try {
 					const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 					await partnerFlow(n8n, emulator, page);

@@ -30,7 +30,7 @@ import {
 	TRIGGER_NODE,
 } from './workflows';
 import { portfolioWorkflow } from '../e2e/workflows';
-import { createChecks, delay } from '../../testing/checks';
+import { createChecks, waitFor as waitForProbe } from '../../testing/checks';
 import { EMULATOR_CREDENTIAL, parseFlatted } from '../../testing/n8n';
 import { type EmulatorProcess, startEmulatorProcess } from '../../testing/emulatorProcess';
 import { groupCpuMs, interrupted, stopAll } from '../../testing/processes';
@@ -184,15 +184,7 @@ async function portfolioExecutions() {
 /** Set by case 4: the last execution id before it stopped main. */
 let mainRestartedAfter: number | undefined;
 
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-		await delay(500);
-	}
-}
+const waitFor = <T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>) => waitForProbe(what, timeoutMs, probe, 500);
 
 // ---------------------------------------------------------------------------------------------------
 

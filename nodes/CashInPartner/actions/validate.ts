@@ -24,7 +24,8 @@ function describeIssue(issue: ZodIssue, input: unknown, showPaths: boolean): str
 	if (issue.path.length === 0) return issue.message;
 	const label = labelOfPath(issue.path);
 	const where = showPaths ? ` (${issue.path.join('.')})` : '';
-	const isMissing = issue.code === 'invalid_type' && issue.received === 'undefined';
+	// zod 3 says `received: 'undefined'`; zod 4 (should n8n ship it) only says so in its message.
+	const isMissing = issue.code === 'invalid_type' && (issue.received === 'undefined' || /received undefined$/.test(issue.message));
 	if (isMissing) return `${label}${where} is required`;
 	if (issue.code === 'unrecognized_keys') return `${label}${where} has unknown fields: ${issue.keys.join(', ')}`;
 	const value = shown(valueAt(input, issue.path));

@@ -1,5 +1,5 @@
 /** Reading one seller for a watcher (the trigger, Seller Delivery → Get Changes): every page, then what is new. */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
 
 import { simplifyDelivery } from '../actions/delivery/simplify';
 import { FAILED_DELIVERY_STATUS } from '../contract/endpoints';
@@ -32,3 +32,9 @@ export async function readChanges(api: CashInClient, request: WatchRequest) {
 
 /** One event as both watchers output it. */
 export const eventItem = (event: DeliveryEvent, sellerId: string, delivery: Delivery): IDataObject => ({ event, sellerId, ...simplifyDelivery(delivery) });
+
+/** The two events, as both watchers offer them; `since` is what they count from ("poll", "run"). */
+export const deliveryEventOptions = (since: string): INodePropertyOptions[] => [
+	{ name: 'Delivery Failed', value: 'deliveryFailed', description: `A delivery failed since the last ${since}` },
+	{ name: 'Delivery Status Changed', value: 'deliveryStatusChanged', description: `A delivery got a new status since the last ${since}` },
+];

@@ -7,7 +7,7 @@
 import { type IDataObject, type IExecuteFunctions, type INodeProperties, updateDisplayOptions } from 'n8n-workflow';
 
 import { currentState, type DeliveryEvent, type SellerMark, type WatchState } from '../../monitoring/deliveryChanges';
-import { eventItem, readChanges, readDeliveries } from '../../monitoring/watch';
+import { deliveryEventOptions, eventItem, readChanges, readDeliveries } from '../../monitoring/watch';
 import { CREDITOR_ID_HINT, readId } from '../common';
 import type { Effect, PreparedItem } from '../types';
 
@@ -29,10 +29,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Changes',
 		name: 'event',
 		type: 'options',
-		options: [
-			{ name: 'Delivery Failed', value: 'deliveryFailed', description: 'Deliveries that failed since the last run' },
-			{ name: 'Delivery Status Changed', value: 'deliveryStatusChanged', description: 'Deliveries that got a new status since the last run' },
-		],
+		options: deliveryEventOptions('run'),
 		default: 'deliveryFailed',
 	},
 	{

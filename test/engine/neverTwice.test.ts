@@ -231,3 +231,13 @@ describe('IDs are checked before any request', () => {
 		expect(jsonOf(result)[1].error).toBe('Cash-In has nothing for creditor ID "c_nope" [item 1]');
 	});
 });
+
+test('an expression that fails for one item is named with its item too', async () => {
+	const result = await run(emulator(), {
+		parameters: { resource: 'creditorCredential', operation: 'get', creditorId: '={{ $json.creditor.id }}' },
+		items: [{ creditor: { id: 'c_1' } }, { other: true }],
+		onError: 'continueRegularOutput',
+	});
+	expect(jsonOf(result)[1].error).toMatch(/\[item 1\]$/);
+	expect(emulator().requestsTo('getCreditorCredentials').map((r) => r.params.creditorId)).toEqual(['c_1']);
+});

@@ -18,7 +18,7 @@ import {
 } from 'n8n-workflow';
 
 import { assertHost } from '../host';
-import { createClient, isUncertainOutcome, RequestGate } from '../transport';
+import { createClient, isUncertainOutcome, itemSuffixed, RequestGate } from '../transport';
 import { forEachBounded } from '../transport/parallel';
 import * as agreement from './agreement';
 import * as creditor from './creditor';
@@ -47,12 +47,12 @@ function operationOf(resource: string, operation: string): Operation | undefined
 	return Object.hasOwn(ofResource, operation) ? ofResource[operation] : undefined;
 }
 
+/** Any error of an item as n8n's node error, its message ending with the item as n8n writes it: "[item 2]". */
 function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		error.context.itemIndex ??= itemIndex;
-		return error;
-	}
-	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+	const nodeError = error instanceof NodeApiError || error instanceof NodeOperationError ? error : new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+	nodeError.context.itemIndex ??= itemIndex;
+	nodeError.message = itemSuffixed(nodeError.message, itemIndex);
+	return nodeError;
 }
 
 /**
@@ -136,6 +136,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const memory: RetryMemory | undefined = creates || handler.effect === 'watch' ? retryMemoryOf(this) : undefined;
 	const { parallelRequests, timeoutMs } = readRequestOptions(this);
 	const api = createClient(this, { timeoutMs, gate: new RequestGate({ maxInFlight: parallelRequests }) });
+	// A credential that cannot be used is a problem of the run, not of an item.
+	if (prepared.some((entry) => !(entry instanceof Error))) await api.ready();
 	const results: INodeExecutionData[][] = new Array(input.length);
 	const done: number[] = [];
 	const commits: Array<() => void> = [];

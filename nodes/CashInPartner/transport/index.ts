@@ -31,7 +31,7 @@ import { type ApiSettings, apiSettingsOf, CREDENTIAL_TYPE } from './settings';
 
 export { CREDENTIAL_TYPE } from './settings';
 export { RequestGate } from './gate';
-export { isUncertainOutcome } from './errors';
+export { isUncertainOutcome, itemSuffixed } from './errors';
 
 export type RequestContext = IExecuteFunctions | IPollFunctions;
 
@@ -60,6 +60,8 @@ export interface CallSpec<T> {
 export type Confirmed<T> = { answer: T; warning?: undefined } | { answer: IDataObject; warning: string };
 
 export interface CashInClient {
+	/** Reads the credential once; a credential that cannot be used (no sandbox URL, say) fails here, for the whole run. */
+	ready(): Promise<void>;
 	/** A GET: retried when safe, and an answer the node cannot use is an error. */
 	read<T>(spec: CallSpec<T>): Promise<T>;
 	/** A POST or PUT: never repeated once Cash-In may have acted, and any 2xx answer counts as done. */
@@ -216,5 +218,5 @@ export function createClient(ctx: RequestContext, options: ClientOptions = {}): 
 		});
 	}
 
-	return { read, write };
+	return { ready: async () => void (await loadSettings()), read, write };
 }

@@ -2,7 +2,7 @@
  * Runs the Cash-In Partner node through n8n-core's real engine (WorkflowExecute), with the real credential
  * class resolving its own `authenticate` expressions — so requests go over real HTTP exactly as in n8n.
  */
-import { ExecutionLifecycleHooks, PollContext, WorkflowExecute } from 'n8n-core';
+import { DataDeduplicationService, ExecutionLifecycleHooks, PollContext, WorkflowExecute } from 'n8n-core';
 import {
 	createRunExecutionData,
 	type ExecutionError,
@@ -132,6 +132,42 @@ export function additionalDataFor(credential: TestCredential): IWorkflowExecuteA
 	} as unknown as IWorkflowExecuteAdditionalData;
 }
 
+/**
+ * n8n's deduplication store (in n8n a database table, `processed_data`), kept in memory here: what the
+ * Remove Duplicates node and Get Changes' memory marker record, per workflow and node.
+ */
+class MemoryDeduplicator {
+	private readonly entries = new Map<string, Set<string>>();
+
+	private of(scope: string, context: { workflow: { id?: string }; node?: { name: string } }) {
+		const key = `${scope}:${context.workflow.id}:${scope === 'node' ? context.node?.name : ''}`;
+		if (!this.entries.has(key)) this.entries.set(key, new Set());
+		return this.entries.get(key)!;
+	}
+	async checkProcessedAndRecord(items: string[], scope: string, context: { workflow: { id?: string }; node?: { name: string } }) {
+		const seen = this.of(scope, context);
+		const result = { new: items.filter((item) => !seen.has(String(item))), processed: items.filter((item) => seen.has(String(item))) };
+		for (const item of items) seen.add(String(item));
+		return result;
+	}
+	async getProcessedDataCount(scope: string, context: { workflow: { id?: string }; node?: { name: string } }) {
+		return this.of(scope, context).size;
+	}
+	async removeProcessed(items: string[], scope: string, context: { workflow: { id?: string }; node?: { name: string } }) {
+		for (const item of items) this.of(scope, context).delete(String(item));
+	}
+	async clearAllProcessedItems(scope: string, context: { workflow: { id?: string }; node?: { name: string } }) {
+		this.of(scope, context).clear();
+	}
+	async checkProcessed(items: string[], scope: string, context: { workflow: { id?: string }; node?: { name: string } }) {
+		const seen = this.of(scope, context);
+		return { new: items.filter((item) => !seen.has(String(item))), processed: items.filter((item) => seen.has(String(item))) };
+	}
+}
+
+let deduplication: Promise<void> | undefined;
+const deduplicationStore = () => (deduplication ??= DataDeduplicationService.init(new MemoryDeduplicator() as never));
+
 export interface RunOptions {
 	parameters: IDataObject;
 	items?: IDataObject[];
@@ -146,6 +182,8 @@ export interface RunOptions {
 	staticData?: IDataObject;
 	/** The node's version (1 unless given: what workflows saved with 0.3.0 hold). */
 	typeVersion?: number;
+	/** Which workflow the run belongs to (n8n's deduplication store keys what it keeps by it). */
+	workflowId?: string;
 }
 
 export interface RunResult {
@@ -157,7 +195,7 @@ export interface RunResult {
 	staticData: IDataObject;
 }
 
-export async function runNode({ parameters, items = [{}], credential, onError, retry, mode = 'manual', staticData = {}, typeVersion = 1, type = NODE_TYPE }: RunOptions & { type?: string }): Promise<RunResult> {
+export async function runNode({ parameters, items = [{}], credential, onError, retry, mode = 'manual', staticData = {}, typeVersion = 1, workflowId = 'test', type = NODE_TYPE }: RunOptions & { type?: string }): Promise<RunResult> {
 	const node: INode = {
 		id: 'b7c2a1f0-0000-4000-8000-000000000001',
 		name: NODE_NAME,
@@ -169,7 +207,8 @@ export async function runNode({ parameters, items = [{}], credential, onError, r
 		...(onError ? { onError } : {}),
 		...(retry ? { retryOnFail: true, maxTries: retry.maxTries, waitBetweenTries: retry.waitBetweenTries ?? 1 } : {}),
 	};
-	const workflow = new Workflow({ id: 'test', nodes: [node], connections: {}, active: false, nodeTypes, staticData: JSON.parse(JSON.stringify(staticData)) });
+	await deduplicationStore();
+	const workflow = new Workflow({ id: workflowId, nodes: [node], connections: {}, active: false, nodeTypes, staticData: JSON.parse(JSON.stringify(staticData)) });
 	const runData = createRunExecutionData({
 		executionData: {
 			nodeExecutionStack: [{ node, data: { main: [items.map((json) => ({ json }))] }, source: null }],

@@ -21,14 +21,21 @@ const getChanges = (event = 'deliveryFailed') => ({ resource: 'delivery', operat
 const rowsOf = (sellers: string[]) => sellers.map((sellerId) => ({ sellerId, name: `Seller ${sellerId}` }));
 const deliveredInvoice = (seller: string, n: number) => emulator().state.deliveries.get(seller)!.filter((d) => d.status === 'DELIVERED')[n].invoiceNumber;
 
-/** One workflow's runs: production runs save the static data after the execution, manual ones never. */
+/** One workflow's runs: production runs save the static data after the execution (when changed), manual ones never. */
+let workflows = 0;
+
 function scheduledWorkflow(event = 'deliveryFailed', sellers = SELLERS) {
 	let saved: IDataObject = {};
+	const workflowId = `portfolio-${++workflows}`;
 	return {
-		async run(options: { mode?: 'trigger' | 'manual'; onError?: INode['onError']; retry?: { maxTries: number } } = {}) {
+		async run(options: { mode?: 'trigger' | 'manual'; onError?: INode['onError']; retry?: { maxTries: number }; staticDataLost?: boolean } = {}) {
 			const mode = options.mode ?? 'trigger';
-			const result = await run(emulator(), { parameters: getChanges(event), items: rowsOf(sellers), mode, staticData: saved, onError: options.onError, retry: options.retry });
-			if (mode !== 'manual') saved = result.staticData;
+			const staticData = options.staticDataLost ? {} : saved;
+			const result = await run(emulator(), { parameters: getChanges(event), items: rowsOf(sellers), mode, staticData, onError: options.onError, retry: options.retry, workflowId });
+			// n8n saves the static data after a production run when the run changed it (an empty node entry,
+			// which merely reading it creates, does not count: n8n's ignoreEmptyOnFirstChild).
+			const changed = Object.keys((result.staticData[NODE_DATA] as object | undefined) ?? {}).length > 0 && JSON.stringify(result.staticData) !== JSON.stringify(staticData);
+			if (mode !== 'manual' && changed) saved = result.staticData;
 			return result;
 		},
 		get saved() {
@@ -121,6 +128,33 @@ describe('Seller Delivery → Get Changes', () => {
 		expect(eventsOf(await workflow.run({ mode: 'manual' }))).toEqual([[SELLERS[1], invoice]]);
 		expect(eventsOf(await workflow.run())).toEqual([[SELLERS[1], invoice]]);
 		expect(eventsOf(await workflow.run())).toEqual([]);
+	});
+
+	test('a run that gets none of the memory an earlier run kept (n8n 2.41 queue workers) stops and says so; nothing is read', async () => {
+		const workflow = scheduledWorkflow();
+		await workflow.run();
+		const invoice = deliveredInvoice(SELLERS[3], 25);
+		emulator().state.setDeliveryStatus(SELLERS[3], invoice, 'FAILED', 'Mailbox unavailable');
+		emulator().requests.length = 0;
+		const lost = await workflow.run({ staticDataLost: true, onError: 'continueErrorOutput' });
+		expect(lost.error?.message).toBe('This run did not get the memory of what earlier runs reported');
+		expect((lost.error as { description?: string }).description).toContain('n8n 2.41 in queue mode does not pass a workflow');
+		expect(emulator().requests).toHaveLength(0);
+		// A test run from the editor keeps nothing, so it may still run: it shows samples.
+		const test = await workflow.run({ staticDataLost: true, mode: 'manual' });
+		expect(test.error).toBeUndefined();
+		expect(jsonOf(test).every((json) => json.sample === true)).toBe(true);
+		// The memory n8n does pass, next time, still has the change.
+		expect(eventsOf(await workflow.run())).toEqual([[SELLERS[3], invoice]]);
+	});
+
+	test('a production run that kept no mark (every creditor unreadable) leaves no memory to miss: the next run starts afresh', async () => {
+		const workflow = scheduledWorkflow('deliveryFailed', ['0000000-0']);
+		const unreadable = await workflow.run({ onError: 'continueRegularOutput' });
+		expect(jsonOf(unreadable).every((json) => typeof json.error === 'string')).toBe(true);
+		expect(workflow.saved).toEqual({});
+		const next = await workflow.run({ onError: 'continueRegularOutput' });
+		expect(next.error).toBeUndefined();
 	});
 
 	test('"Delivery Status Changed" on 300 sellers × 200 deliveries: each change once, and about 50 bytes kept per seller', async () => {

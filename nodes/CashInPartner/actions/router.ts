@@ -138,6 +138,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const api = createClient(this, { timeoutMs, gate: new RequestGate({ maxInFlight: parallelRequests }) });
 	// A credential that cannot be used is a problem of the run, not of an item.
 	if (prepared.some((entry) => !(entry instanceof Error))) await api.ready();
+	await handler.beforeSending?.call(this);
 	const results: INodeExecutionData[][] = new Array(input.length);
 	const done: number[] = [];
 	const commits: Array<() => void> = [];
@@ -191,6 +192,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw creates ? stoppedAfterSending(failure.error, labelsOf(done), labelsOf(uncertain)) : failure.error;
 	}
 	for (const commit of commits) commit();
+	await handler.afterRun?.call(this);
 	const output = results.flat();
 	if (memory && !outputInvitesRetry(output)) memory.forget();
 	if (warnings.length) {

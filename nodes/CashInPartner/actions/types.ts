@@ -37,4 +37,8 @@ export interface Operation {
 	 * naming the field and the item. The router prepares every item before it sends any.
 	 */
 	prepare(this: IExecuteFunctions, itemIndex: number): PreparedItem;
+	/** Once per run, after every item was prepared and before the first is sent; an error ends the run. */
+	beforeSending?(this: IExecuteFunctions): Promise<void>;
+	/** Once per run, after the items' commits, when the run ends without an error. */
+	afterRun?(this: IExecuteFunctions): Promise<void>;
 }

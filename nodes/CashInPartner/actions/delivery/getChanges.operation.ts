@@ -4,7 +4,7 @@
  * static data of this node): a mark per seller (see monitoring/deliveryChanges.ts), written only when the
  * run ends without an error, so a run that stops reports its changes again next time instead of losing them.
  */
-import { type IDataObject, type IExecuteFunctions, type INodeProperties, updateDisplayOptions } from 'n8n-workflow';
+import { type IDataObject, type IExecuteFunctions, type INodeProperties, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { currentState, type DeliveryEvent, type SellerMark, type WatchState } from '../../monitoring/deliveryChanges';
 import { deliveryEventOptions, eventItem, readChanges, readDeliveries } from '../../monitoring/watch';
@@ -34,7 +34,7 @@ const properties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'The node remembers, in this workflow, how far it has read each creditor, so each run returns only what is new since the last run and nothing twice. The first run only records where each creditor stands. Only production runs (a Schedule Trigger of a published workflow) move that memory on; a test run from the editor shows what is new without moving it, and before the first production run shows a few recent deliveries as samples.',
+			'The node remembers, in this workflow, how far it has read each creditor, so each run returns only what is new since the last run and nothing twice. The first run only records where each creditor stands. Only production runs (a Schedule Trigger of a published workflow) move that memory on; a test run from the editor shows what is new without moving it, and before the first production run shows a few recent deliveries as samples. On n8n in queue mode, use the Cash-In Partner Trigger instead: n8n 2.41 gives this node no memory there, and it stops rather than miss changes.',
 		name: 'changesNotice',
 		type: 'notice',
 		default: '',
@@ -61,6 +61,45 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedIte
 			return { json: changes.map((delivery) => eventItem(event, sellerId, delivery)), commit: () => keepMark(stored, event, sellerId, mark) };
 		},
 	};
+}
+
+/**
+ * The memory must reach the run. n8n 2.41 in queue mode does not hand a workflow's static data to the worker
+ * that runs a scheduled execution (its execution record keeps no static data, and the worker reloads it
+ * only for resumed executions: n8n/dist/executions/execution-data/types.js, scaling/job-processor.js). Such
+ * a run would take every creditor for new, report nothing, and overwrite the memory. So the first run that
+ * keeps marks also records, in n8n's deduplication store (a database table every process shares), that
+ * this node has a memory; a run that then finds its static data empty stops and says why, instead of
+ * losing changes without a word.
+ */
+const MEMORY_MARKER = 'cash-in-partner:get-changes-memory';
+const MARKER_OPTIONS = { mode: 'entries' as const };
+
+/** Whether n8n's deduplication store says this node kept a memory before (undefined: no store here). */
+async function hadMemory(ctx: IExecuteFunctions): Promise<boolean | undefined> {
+	try {
+		return (await ctx.helpers.getProcessedDataCount('node', MARKER_OPTIONS)) > 0;
+	} catch {
+		return undefined; // an n8n (or a test engine) without the store: nothing to compare with
+	}
+}
+
+export async function beforeSending(this: IExecuteFunctions): Promise<void> {
+	// A test run from the editor keeps nothing (without a memory it shows samples), so it cannot lose changes.
+	if (this.getMode() === 'manual') return;
+	if (Object.keys(this.getWorkflowStaticData('node')).length > 0) return;
+	if ((await hadMemory(this)) !== true) return;
+	throw new NodeOperationError(this.getNode(), 'This run did not get the memory of what earlier runs reported', {
+		description:
+			'An earlier run of this node kept its memory in the workflow, but n8n gave this run none of it — n8n 2.41 in queue mode does not pass a workflow\'s memory to the worker that runs a scheduled execution. Reporting now would take every creditor for new and miss their changes, so nothing was read. Watch these creditors with the Cash-In Partner Trigger (its memory stays on the main instance), or run this workflow on an n8n in regular mode. To start again from now instead, put a copy of this node in its place (a new node has no memory).',
+	});
+}
+
+export async function afterRun(this: IExecuteFunctions): Promise<void> {
+	// Only production runs move the memory on; a test run from the editor leaves the store as it is.
+	if (this.getMode() === 'manual' || Object.keys(this.getWorkflowStaticData('node')).length === 0) return;
+	if ((await hadMemory(this)) !== false) return;
+	await this.helpers.checkProcessedAndRecord([MEMORY_MARKER], 'node', MARKER_OPTIONS);
 }
 
 /** Writes one seller's mark into the node's static data (a state for another event is started afresh). */

@@ -4,7 +4,8 @@
  * Request node doing the same work with the same credential, in the same run. Not a test.
  *
  * Each configuration sends 1,000 SMS (Manual Trigger → 1,000 rows → Split Out → the measured node, continue
- * on fail on) to the Cash-In emulator in its own process at 50 ms latency. Per configuration:
+ * on fail on — one Cash-In configuration at n8n's default, Stop Workflow) to the Cash-In emulator in its own
+ * process at 50 ms latency. Per configuration:
  *   - items/s: 1,000 / the measured node's own execution time (from the run data);
  *   - CPU ms per item of the n8n process: its user+system CPU time over the run (/proc), minus the same
  *     workflow with the measured node disabled, / 1,000;
@@ -78,6 +79,9 @@ function httpRequest(baseUrl: string, batchSize?: number): Record<string, unknow
 function configs(baseUrl: string): Config[] {
 	const list: Config[] = [
 		{ id: 'BenchCashInDefault', label: `Cash-In Partner, default (${DEFAULT_PARALLEL_REQUESTS} in parallel)`, node: cashIn() },
+		// n8n's default On Error: every item is checked before the first is sent, so no overlap of n8n's
+		// expression work with requests in flight — the price of "a bad row stops the run with nothing sent".
+		{ id: 'BenchCashInStop', label: `Cash-In Partner, default, On Error → Stop Workflow`, node: { ...cashIn(), onError: 'stopWorkflow' } },
 		...[8, 16, MAX_PARALLEL_REQUESTS]
 			.filter((parallel) => parallel !== DEFAULT_PARALLEL_REQUESTS)
 			.map((parallel) => ({ id: `BenchCashIn${parallel}`, label: `Cash-In Partner, ${parallel} in parallel`, node: cashIn(parallel) })),

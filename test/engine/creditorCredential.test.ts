@@ -72,6 +72,17 @@ describe('Creditor Credential → Get', () => {
 		expect(result.error?.message).toBe('The Cash-In Partner credential has no Sandbox Base URL');
 		expect(emulator().requests).toHaveLength(0);
 	});
+
+	test('with Continue (using error output) too, an unusable credential fails the run once, not each item', async () => {
+		const result = await run(emulator(), {
+			parameters: getCredentials('={{ $json.id }}'),
+			items: [{ id: 'c_1' }, { id: 'c_2' }, { id: 'c_3' }],
+			credential: { sandboxBaseUrl: '' },
+			onError: 'continueErrorOutput',
+		});
+		expect(result.error?.message).toBe('The Cash-In Partner credential has no Sandbox Base URL');
+		expect(emulator().requests).toHaveLength(0);
+	});
 });
 
 errorMatrix(emulator, {

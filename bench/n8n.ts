@@ -79,8 +79,8 @@ function httpRequest(baseUrl: string, batchSize?: number): Record<string, unknow
 function configs(baseUrl: string): Config[] {
 	const list: Config[] = [
 		{ id: 'BenchCashInDefault', label: `Cash-In Partner, default (${DEFAULT_PARALLEL_REQUESTS} in parallel)`, node: cashIn() },
-		// n8n's default On Error: every item is checked before the first is sent, so no overlap of n8n's
-		// expression work with requests in flight — the price of "a bad row stops the run with nothing sent".
+		// n8n's default On Error. The node checks every item before the first is sent in every mode; this
+		// row shows what that costs where it matters most (the run can stop), next to Continue's.
 		{ id: 'BenchCashInStop', label: `Cash-In Partner, default, On Error → Stop Workflow`, node: { ...cashIn(), onError: 'stopWorkflow' } },
 		...[8, 16, MAX_PARALLEL_REQUESTS]
 			.filter((parallel) => parallel !== DEFAULT_PARALLEL_REQUESTS)

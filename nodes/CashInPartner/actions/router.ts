@@ -118,18 +118,14 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 	const continueOnFail = this.continueOnFail();
 
-	const prepare = (itemIndex: number): PreparedItem | NodeError => {
+	// 1. Every request built and checked; under Stop Workflow the first bad item ends the run here.
+	const prepared: Array<PreparedItem | NodeError> = input.map((_, itemIndex) => {
 		try {
 			return handler.prepare.call(this, itemIndex);
 		} catch (caught) {
 			return asNodeError(this, caught, itemIndex);
 		}
-	};
-	// 1. Under Stop Workflow every request is built and checked before the first is sent, and the first bad
-	// item ends the run here. Under Continue a bad item only becomes its error item, so each item is built
-	// when its turn comes: n8n evaluates its expressions while earlier requests are in flight
-	// (docs/performance.md: this overlap is most of the node's lead over the HTTP Request node).
-	const prepared: Array<PreparedItem | NodeError | undefined> = continueOnFail ? new Array(input.length) : input.map((_, itemIndex) => prepare(itemIndex));
+	});
 	if (!continueOnFail) {
 		const firstBad = prepared.find((entry): entry is NodeError => entry instanceof Error);
 		if (firstBad) throw nothingSent(firstBad, input.length);
@@ -140,16 +136,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const memory: RetryMemory | undefined = creates || handler.effect === 'watch' ? retryMemoryOf(this) : undefined;
 	const { parallelRequests, timeoutMs } = readRequestOptions(this);
 	const api = createClient(this, { timeoutMs, gate: new RequestGate({ maxInFlight: parallelRequests }) });
-	// Once, before the first request, and only if there is one to send: a credential that cannot be used,
-	// or an operation that cannot start, is a problem of the run, not of an item.
-	let starting: Promise<void> | undefined;
-	let runError: unknown;
-	const start = () =>
-		(starting ??= (async () => {
-			await api.ready();
-			await handler.beforeSending?.call(this);
-		})());
-	if (!continueOnFail && input.length > 0) await start();
+	// A credential that cannot be used is a problem of the run, not of an item.
+	if (prepared.some((entry) => !(entry instanceof Error))) await api.ready();
+	await handler.beforeSending?.call(this);
 	const results: INodeExecutionData[][] = new Array(input.length);
 	const done: number[] = [];
 	const commits: Array<() => void> = [];
@@ -167,14 +156,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		input.length,
 		parallelRequests,
 		async (itemIndex) => {
-			const item = (prepared[itemIndex] ??= prepare(itemIndex));
+			const item = prepared[itemIndex];
 			if (item instanceof Error) return fail(itemIndex, item);
-			try {
-				await start();
-			} catch (caught) {
-				runError ??= caught;
-				return;
-			}
 			const remembered = memory?.recall(itemIndex);
 			if (remembered?.kind === 'done') {
 				results[itemIndex] = remembered.output;
@@ -197,9 +180,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			}
 		},
 		// Under Stop Workflow the first error ends the run: start no new item, let started ones finish.
-		() => failure !== undefined || runError !== undefined,
+		() => failure !== undefined,
 	);
-	if (runError !== undefined) throw runError;
 
 	if (failure) {
 		const labelsOf = (indexes: number[]) =>

@@ -12,8 +12,16 @@
  * and for each: seconds, requests, the reads' throughput against the ceiling (requests / the time from the
  * first request to the last answer, as the emulator logged them), and the bytes the workflow keeps between
  * runs, read from n8n's database (`n8n export:workflow`). The last line is one JSON object.
+ *
+ * What bounds a run, in its JSON (Get Changes runs): `heldOfLimit`, how full the API's limit was on average
+ * (each answered read's time at the emulator, summed, / the window / the limit); `answerMs`, a read's mean
+ * time at the emulator; and the CPU cores in use over the reads' window (of the machine's), for the whole
+ * machine and for the emulator — sampled from /proc every 100 ms.
+ * BENCH_SIZES=100,1000 and BENCH_EVENTS=deliveryStatusChanged choose what runs; BENCH_LOG_DIR=dir writes each
+ * Get Changes run's reads there (arrived, answered, status), for a timeline of what the API held.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 
 import type { RecordedRequest } from '../emulator/server';
 import { delay } from '../testing/checks';
@@ -31,17 +39,18 @@ import {
 	startN8nServer,
 	stopN8nServer,
 } from '../testing/n8n';
-import { stopAll } from '../testing/processes';
+import { processCpuMs, stopAll } from '../testing/processes';
 
 const SIZES = (process.env.BENCH_SIZES ?? '100,300,1000').split(',').map(Number);
 const DELIVERIES_PER_SELLER = 200;
 const LATENCY_MS = 100;
 const LIMIT = 10;
 const CEILING = LIMIT / (LATENCY_MS / 1000);
-const EVENTS = ['deliveryFailed', 'deliveryStatusChanged'] as const;
+const ALL_EVENTS = ['deliveryFailed', 'deliveryStatusChanged'] as const;
+const EVENTS = ALL_EVENTS.filter((event) => (process.env.BENCH_EVENTS ?? ALL_EVENTS.join(',')).split(',').includes(event));
 const credentials = { cashInPartnerApi: EMULATOR_CREDENTIAL };
 
-type Event = (typeof EVENTS)[number];
+type Event = (typeof ALL_EVENTS)[number];
 
 interface Measurement {
 	seconds: number;
@@ -50,6 +59,44 @@ interface Measurement {
 	/** Reads per second / the limit's ceiling. */
 	ofCeiling: number;
 	events: number;
+	/** How full the limit was: answered reads' time at the emulator / the window / the limit. */
+	heldOfLimit: number;
+	/** A read's mean time at the emulator (the latency is 100 ms). */
+	answerMs: number;
+	/** CPU cores in use over the reads' window: the machine's (of `machineCores`), and the emulator's. */
+	cores?: { machine: number; emulator: number; machineCores: number };
+}
+
+interface CpuSample {
+	at: number;
+	machineMs: number;
+	emulatorMs: number;
+}
+
+/** The machine's busy CPU time (all cores, ms) from /proc/stat: everything but idle and iowait. */
+function machineBusyMs(): number {
+	const [, ...ticks] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+	const total = ticks.slice(0, 8).reduce((sum, t) => sum + t, 0);
+	return (total - ticks[3] - ticks[4]) * 10;
+}
+
+/** Samples the machine's and the emulator's CPU every 100 ms until stopped. */
+function sampleCpu(emulatorMs: () => number) {
+	const samples: CpuSample[] = [];
+	const take = () => samples.push({ at: Date.now(), machineMs: machineBusyMs(), emulatorMs: emulatorMs() });
+	take();
+	const timer = setInterval(take, 100);
+	return {
+		stop(from: number, to: number) {
+			clearInterval(timer);
+			take();
+			const inside = samples.filter((sample) => sample.at >= from && sample.at <= to);
+			if (inside.length < 2) return undefined;
+			const [a, b] = [inside[0], inside[inside.length - 1]];
+			const ms = b.at - a.at;
+			return { machine: +((b.machineMs - a.machineMs) / ms).toFixed(2), emulator: +((b.emulatorMs - a.emulatorMs) / ms).toFixed(2), machineCores: os.cpus().length };
+		},
+	};
 }
 
 const sellerIds = (count: number) => Array.from({ length: count }, (_, i) => `c_pf${String(i).padStart(4, '0')}`);
@@ -109,8 +156,17 @@ function measure(log: RecordedRequest[], events: number): Measurement {
 	const first = Math.min(...reads.map((r) => r.receivedAt));
 	const last = Math.max(...reads.map((r) => r.answeredAt ?? r.receivedAt));
 	const seconds = (last - first) / 1000;
-	const answered = reads.filter((r) => r.status === 200).length;
-	return { seconds: +seconds.toFixed(2), requests: reads.length, refused: reads.filter((r) => r.status === 429).length, ofCeiling: +(answered / seconds / CEILING).toFixed(2), events };
+	const answered = reads.filter((r) => r.status === 200);
+	const heldMs = answered.reduce((sum, r) => sum + ((r.answeredAt ?? r.receivedAt) - r.receivedAt), 0);
+	return {
+		seconds: +seconds.toFixed(2),
+		requests: reads.length,
+		refused: reads.filter((r) => r.status === 429).length,
+		ofCeiling: +(answered.length / seconds / CEILING).toFixed(2),
+		events,
+		heldOfLimit: +(heldMs / (last - first) / LIMIT).toFixed(2),
+		answerMs: Math.round(heldMs / Math.max(1, answered.length)),
+	};
 }
 
 /** The static data n8n stored for a workflow, as n8n's own export shows it: its size in bytes. */
@@ -150,10 +206,16 @@ async function main() {
 				await importWorkflows(n8n, [getChangesWorkflow(actionId, sellers, event)]);
 				const runOnce = async () => {
 					await clearLog();
+					const cpu = sampleCpu(() => processCpuMs(emulator.server.child.pid!));
 					const result = await executeWorkflow(n8n, actionId);
 					if (result.status !== 0) throw new Error(`Get Changes run failed: ${result.run?.data.resultData.error?.message ?? result.stderr.slice(-500)}`);
 					const out = result.run?.data.resultData.runData['Get Changes']?.[0]?.data?.main[0] ?? [];
-					return measure(await requests(), out.length);
+					const log = await requests();
+					const measured = measure(log, out.length);
+					const reads = log.filter((r) => r.endpoint === 'getSellerDeliveries');
+					if (process.env.BENCH_LOG_DIR) fs.writeFileSync(`${process.env.BENCH_LOG_DIR}/${actionId}-${Date.now()}.json`, JSON.stringify(reads.map((r) => [r.receivedAt, r.answeredAt, r.status])));
+					measured.cores = cpu.stop(Math.min(...reads.map((r) => r.receivedAt)), Math.max(...reads.map((r) => r.answeredAt ?? r.receivedAt)));
+					return measured;
 				};
 				const firstRun = await runOnce();
 				await failFive(size);

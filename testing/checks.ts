@@ -19,7 +19,21 @@ export function createChecks() {
 	}
 	const failed = () => results.filter((r) => r.error).length;
 	const summary = () => `${results.length - failed()} passed, ${failed()} failed`;
-	return { check, failed, summary, results };
+	/** Ends a tier: what ran and how long it took, the summary, and exit code 1 when a check failed. */
+	const finish = (heading: string, startedMs: number): never => {
+		console.log(`\n${heading}, ${((Date.now() - startedMs) / 1000).toFixed(0)} s`);
+		console.log(summary());
+		process.exit(failed() ? 1 : 0);
+	};
+	return { check, failed, summary, finish, results };
+}
+
+/** Runs a tier's main; anything it throws outside a check fails the tier. */
+export function runTier(main: () => Promise<unknown>): void {
+	main().catch((error) => {
+		console.error(error);
+		process.exit(1);
+	});
 }
 
 export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

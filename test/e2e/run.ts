@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { makeDeliveries } from '../../emulator/seed';
 import { type Emulator, startEmulator } from '../../emulator/server';
 import { launchChromium, logIn } from '../../testing/browser';
-import { createChecks, delay, waitFor } from '../../testing/checks';
+import { createChecks, delay, runTier, waitFor } from '../../testing/checks';
 import {
 	EMULATOR_CREDENTIAL,
 	executeWorkflow,
@@ -37,7 +37,7 @@ const ROOT = PROJECT_ROOT;
 const ARTIFACTS = path.join(ROOT, '.e2e-artifacts');
 const examples = (file: string) => JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8'));
 
-const { check, failed, summary } = createChecks();
+const { check, finish } = createChecks();
 
 type NodeRun = RunJson['data']['resultData']['runData'][string][number];
 const nodeRun = (run: RunJson | undefined, node: string): NodeRun => {
@@ -411,12 +411,7 @@ async function main() {
 		if (process.env.E2E_KEEP === '1') console.log(`kept ${n8n.home}`);
 		else fs.rmSync(n8n.home, { recursive: true, force: true });
 	}
-	console.log(`\nn8n ${n8n.runtime.version}, ${((Date.now() - started) / 1000).toFixed(0)} s`);
-	console.log(summary());
-	process.exit(failed() ? 1 : 0);
+	finish(`n8n ${n8n.runtime.version}`, started);
 }
 
-main().catch((error) => {
-	console.error(error);
-	process.exit(1);
-});
+runTier(main);

@@ -23,7 +23,7 @@ import type { Page } from 'playwright-core';
 import { businessIdFor } from '../../emulator/seed';
 import { type Emulator, startEmulator } from '../../emulator/server';
 import { chromiumPath, launchChromium, logIn } from '../../testing/browser';
-import { createChecks } from '../../testing/checks';
+import { createChecks, runTier } from '../../testing/checks';
 import {
 	EMULATOR_CREDENTIAL,
 	finishedExecutions,
@@ -37,7 +37,7 @@ import {
 } from '../../testing/n8n';
 import { projectPath } from '../../testing/paths';
 
-const { check, failed, summary } = createChecks();
+const { check, finish } = createChecks();
 const ARTIFACTS = projectPath('.e2e-artifacts');
 const SCREENSHOTS = process.env.EDITOR_SCREENSHOTS === 'docs' ? projectPath('docs') : ARTIFACTS;
 const SHEET_NODE = 'New creditors (sheet)';
@@ -286,12 +286,7 @@ async function main() {
 		await emulator.close();
 		fs.rmSync(n8n.home, { recursive: true, force: true });
 	}
-	console.log(`\nn8n ${n8n.runtime.version}, ${((Date.now() - started) / 1000).toFixed(0)} s`);
-	console.log(summary());
-	process.exit(failed() ? 1 : 0);
+	finish(`n8n ${n8n.runtime.version}`, started);
 }
 
-main().catch((error) => {
-	console.error(error);
-	process.exit(1);
-});
+runTier(main);

@@ -17,15 +17,21 @@
  * (each answered read's time at the emulator, summed, / the window / the limit); `answerMs`, a read's mean
  * time at the emulator; and the CPU cores in use over the reads' window (of the machine's), for the whole
  * machine and for the emulator — sampled from /proc every 100 ms.
+ * The baseline, measured in the same run before each size: the same reads without n8n — raw undici, as many
+ * at once as the limit holds, over kept-alive connections — i.e. what the API's limit allows a client
+ * that adds nothing; "vs raw" in the table is Get Changes' reads per second over the baseline's.
  * BENCH_SIZES=100,1000 and BENCH_EVENTS=deliveryStatusChanged choose what runs; BENCH_LOG_DIR=dir writes each
  * Get Changes run's reads there (arrived, answered, status), for a timeline of what the API held.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 
+import { Pool } from 'undici';
+
 import type { RecordedRequest } from '../emulator/server';
+import { API_KEY_HEADER, DELIVERIES_MAX_PAGE_SIZE, DELIVERY_QUERY, ENDPOINTS, FAILED_DELIVERY_STATUS, pathOf } from '../nodes/CashInPartner/contract/endpoints';
 import { delay } from '../testing/checks';
-import { startEmulatorProcess } from '../testing/emulatorProcess';
+import { type EmulatorProcess, startEmulatorProcess } from '../testing/emulatorProcess';
 import {
 	EMULATOR_CREDENTIAL,
 	executeWorkflow,
@@ -169,6 +175,30 @@ function measure(log: RecordedRequest[], events: number): Measurement {
 	};
 }
 
+/** The baseline: every seller's reads, `LIMIT` at once, by raw undici over kept-alive connections. */
+async function rawReads(emulator: EmulatorProcess, sellers: string[], event: Event, log: () => Promise<RecordedRequest[]>): Promise<Measurement> {
+	const origin = new URL(emulator.baseUrl);
+	const pool = new Pool(origin.origin, { connections: LIMIT });
+	const query = new URLSearchParams({ [DELIVERY_QUERY.page]: '1', [DELIVERY_QUERY.pageSize]: String(Math.min(DELIVERIES_PER_SELLER, DELIVERIES_MAX_PAGE_SIZE)) });
+	if (event === 'deliveryFailed') query.set(DELIVERY_QUERY.status, FAILED_DELIVERY_STATUS);
+	let next = 0;
+	const worker = async () => {
+		while (next < sellers.length) {
+			const sellerId = sellers[next++];
+			const response = await pool.request({
+				method: 'GET',
+				path: `${origin.pathname}${pathOf(ENDPOINTS.getSellerDeliveries, { sellerId })}?${query}`,
+				headers: { [API_KEY_HEADER]: emulator.partnerKey, accept: 'application/json' },
+			});
+			await response.body.json();
+			if (response.statusCode !== 200) throw new Error(`the raw baseline got HTTP ${response.statusCode} for ${sellerId}`);
+		}
+	};
+	await Promise.all(Array.from({ length: LIMIT }, worker));
+	await pool.close();
+	return measure(await log(), 0);
+}
+
 /** The static data n8n stored for a workflow, as n8n's own export shows it: its size in bytes. */
 async function storedBytes(n8n: N8nInstance, workflowId: string): Promise<number> {
 	const { staticData } = await exportWorkflow(n8n, workflowId);
@@ -200,6 +230,8 @@ async function main() {
 		for (const event of EVENTS) {
 			for (const size of SIZES) {
 				const sellers = sellerIds(size);
+				await clearLog();
+				const raw = await rawReads(emulator, sellers, event, requests);
 				const tag = `${event === 'deliveryFailed' ? 'F' : 'C'}${size}`;
 				// Get Changes, run as production runs are.
 				const actionId = `BenchPortfolio${tag}`;
@@ -256,6 +288,7 @@ async function main() {
 					event,
 					sellers: size,
 					deliveries: size * DELIVERIES_PER_SELLER,
+					rawBaseline: raw,
 					getChangesFirstRun: firstRun,
 					getChangesNextRun: secondRun,
 					getChangesBytesKept: actionBytes,
@@ -272,11 +305,12 @@ async function main() {
 		fs.rmSync(n8n.home, { recursive: true, force: true });
 	}
 
-	console.log('\n| Event | Sellers | Get Changes: first run s | next run s | reads vs ceiling | bytes kept | Trigger: activation poll s | next poll s | reads vs ceiling | bytes kept |');
-	console.log('|---|---|---|---|---|---|---|---|---|---|');
-	for (const row of rows as Array<{ event: string; sellers: number; getChangesFirstRun: Measurement; getChangesNextRun: Measurement; getChangesBytesKept: number; triggerActivationPoll: Measurement; triggerNextPoll: Measurement; triggerBytesKept: number }>) {
+	console.log('\n| Event | Sellers | raw reads vs ceiling | Get Changes: first run s | next run s | reads vs ceiling | vs raw | bytes kept | Trigger: activation poll s | next poll s | reads vs ceiling | vs raw | bytes kept |');
+	console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+	const vsRaw = (of: Measurement, raw: Measurement) => `${+(of.ofCeiling / raw.ofCeiling).toFixed(2)}×`;
+	for (const row of rows as Array<{ event: string; sellers: number; rawBaseline: Measurement; getChangesFirstRun: Measurement; getChangesNextRun: Measurement; getChangesBytesKept: number; triggerActivationPoll: Measurement; triggerNextPoll: Measurement; triggerBytesKept: number }>) {
 		console.log(
-			`| ${row.event} | ${row.sellers} | ${row.getChangesFirstRun.seconds} | ${row.getChangesNextRun.seconds} | ${row.getChangesNextRun.ofCeiling}× | ${row.getChangesBytesKept} | ${row.triggerActivationPoll.seconds} | ${row.triggerNextPoll.seconds} | ${row.triggerNextPoll.ofCeiling}× | ${row.triggerBytesKept} |`,
+			`| ${row.event} | ${row.sellers} | ${row.rawBaseline.ofCeiling}× | ${row.getChangesFirstRun.seconds} | ${row.getChangesNextRun.seconds} | ${row.getChangesNextRun.ofCeiling}× | ${vsRaw(row.getChangesNextRun, row.rawBaseline)} | ${row.getChangesBytesKept} | ${row.triggerActivationPoll.seconds} | ${row.triggerNextPoll.seconds} | ${row.triggerNextPoll.ofCeiling}× | ${vsRaw(row.triggerNextPoll, row.rawBaseline)} | ${row.triggerBytesKept} |`,
 		);
 	}
 	const growth = (event: Event, pick: (row: (typeof rows)[number]) => number) => {

@@ -94,10 +94,26 @@ async function runWorkflows(n8n: N8nInstance, emulator: Emulator) {
 
 	await check('Seller Delivery → Get Many with a status filter', async () => {
 		const run = await succeed('CashInSellerDelivry');
-		const deliveries = outputOf(run, 'Failed deliveries of seller');
+		const deliveries = outputOf(run, 'Failed deliveries of creditor');
 		assert.ok(deliveries.length > 0);
 		assert.ok(deliveries.every((item) => item.json.status === 'FAILED' && item.json.sellerId === 'c_00001'));
 		assert.equal(emulator.requestsTo('getSellerDeliveries').at(-1)?.query.status, 'FAILED');
+	});
+
+	await check('the portfolio example, its Schedule Trigger swapped for a manual one: the first run records, the next alerts the owner once per new failure', async () => {
+		const example = examples('portfolio-failed-deliveries.json');
+		const id = 'E2eExamplePortfo1';
+		const nodes = example.nodes.map((node: { type: string }) => (node.type === 'n8n-nodes-base.scheduleTrigger' ? { ...node, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} } : node));
+		await importWorkflows(n8n, [{ ...example, id, name: `e2e: ${example.name}`, nodes }]);
+		const alertsOf = (run: RunJson | undefined) => run?.data.resultData.runData['Compose alert']?.[0]?.data?.main[0] ?? [];
+		assert.equal(alertsOf(await succeed(id)).length, 0, 'the first run only records where each creditor stands');
+		const invoice = emulator.state.deliveries.get('c_00001')!.filter((d) => d.status === 'DELIVERED')[30].invoiceNumber;
+		emulator.state.setDeliveryStatus('c_00001', invoice, 'FAILED', 'Mailbox unavailable');
+		const alerts = alertsOf(await succeed(id));
+		assert.equal(alerts.length, 1, JSON.stringify(alerts.map((a) => a.json)));
+		assert.equal(alerts[0].json.to, 'maija@partner.example');
+		assert.match(String(alerts[0].json.text), new RegExp(`^Invoice ${invoice} of Esimerkki Oy was not delivered by .*: Mailbox unavailable`));
+		assert.equal(alertsOf(await succeed(id)).length, 0, 'a third run reports nothing again');
 	});
 
 	await check('SMS → Send: normalised numbers, a FAILED delivery report as data', async () => {

@@ -22,11 +22,10 @@ if (!process.env.N8N_USER_FOLDER) {
 process.env.N8N_ENCRYPTION_KEY ??= 'cash-in-partner-bench';
 process.env.N8N_LOG_LEVEL ??= 'silent';
 
-import { Pool } from 'undici';
-
-import { API_KEY_HEADER, ENDPOINTS, pathOf } from '../nodes/CashInPartner/contract/endpoints';
+import { ENDPOINTS, pathOf } from '../nodes/CashInPartner/contract/endpoints';
 import { DEFAULT_PARALLEL_REQUESTS, MAX_PARALLEL_REQUESTS } from '../nodes/CashInPartner/actions/options';
 import { BARE_HTTP_TYPE, BareHttp } from './bareHttpNode';
+import { type RawRequest, rawRequests } from './rawHttp';
 import { type EmulatorProcess, startEmulatorProcess } from '../testing/emulatorProcess';
 
 const ITEMS = 1000;
@@ -44,28 +43,9 @@ async function timeIt<T>(work: () => Promise<T>): Promise<{ ms: number; result: 
 	return { ms: performance.now() - started, result };
 }
 
-/** Raw undici: `parallel` workers over a pool of as many connections, each sending its share in turn. */
-async function undiciRun(emulator: EmulatorProcess, count: number, parallel: number, request: (i: number) => { method: 'GET' | 'POST'; path: string; body?: string }) {
-	const origin = new URL(emulator.baseUrl);
-	const pool = new Pool(origin.origin, { connections: parallel });
-	let next = 0;
-	const worker = async () => {
-		while (next < count) {
-			const { method, path, body } = request(next++);
-			const response = await pool.request({
-				method,
-				path: origin.pathname + path,
-				body,
-				headers: { [API_KEY_HEADER]: emulator.partnerKey, 'content-type': 'application/json', accept: 'application/json' },
-			});
-			await response.body.json();
-			if (response.statusCode >= 300) throw new Error(`undici baseline got HTTP ${response.statusCode}`);
-		}
-	};
-	const { ms } = await timeIt(() => Promise.all(Array.from({ length: parallel }, worker)));
-	await pool.close();
-	return itemsPerSecond(count, ms);
-}
+/** Raw undici at `parallel` (bench/rawHttp.ts), in items/s. */
+const undiciRun = async (emulator: EmulatorProcess, count: number, parallel: number, request: (i: number) => RawRequest) =>
+	itemsPerSecond(count, await rawRequests(emulator, count, parallel, request));
 
 async function main() {
 	// Loaded after the environment above is set: n8n-core reads it when it loads.

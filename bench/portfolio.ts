@@ -26,10 +26,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 
-import { Pool } from 'undici';
-
 import type { RecordedRequest } from '../emulator/server';
-import { API_KEY_HEADER, DELIVERIES_MAX_PAGE_SIZE, DELIVERY_QUERY, ENDPOINTS, FAILED_DELIVERY_STATUS, pathOf } from '../nodes/CashInPartner/contract/endpoints';
+import { DELIVERIES_MAX_PAGE_SIZE, DELIVERY_QUERY, ENDPOINTS, FAILED_DELIVERY_STATUS, pathOf } from '../nodes/CashInPartner/contract/endpoints';
 import { delay } from '../testing/checks';
 import { type EmulatorProcess, startEmulatorProcess } from '../testing/emulatorProcess';
 import {
@@ -46,6 +44,7 @@ import {
 	stopN8nServer,
 } from '../testing/n8n';
 import { processCpuMs, stopAll } from '../testing/processes';
+import { rawRequests } from './rawHttp';
 
 const SIZES = (process.env.BENCH_SIZES ?? '100,300,1000').split(',').map(Number);
 const DELIVERIES_PER_SELLER = 200;
@@ -177,25 +176,9 @@ function measure(log: RecordedRequest[], events: number): Measurement {
 
 /** The baseline: every seller's reads, `LIMIT` at once, by raw undici over kept-alive connections. */
 async function rawReads(emulator: EmulatorProcess, sellers: string[], event: Event, log: () => Promise<RecordedRequest[]>): Promise<Measurement> {
-	const origin = new URL(emulator.baseUrl);
-	const pool = new Pool(origin.origin, { connections: LIMIT });
 	const query = new URLSearchParams({ [DELIVERY_QUERY.page]: '1', [DELIVERY_QUERY.pageSize]: String(Math.min(DELIVERIES_PER_SELLER, DELIVERIES_MAX_PAGE_SIZE)) });
 	if (event === 'deliveryFailed') query.set(DELIVERY_QUERY.status, FAILED_DELIVERY_STATUS);
-	let next = 0;
-	const worker = async () => {
-		while (next < sellers.length) {
-			const sellerId = sellers[next++];
-			const response = await pool.request({
-				method: 'GET',
-				path: `${origin.pathname}${pathOf(ENDPOINTS.getSellerDeliveries, { sellerId })}?${query}`,
-				headers: { [API_KEY_HEADER]: emulator.partnerKey, accept: 'application/json' },
-			});
-			await response.body.json();
-			if (response.statusCode !== 200) throw new Error(`the raw baseline got HTTP ${response.statusCode} for ${sellerId}`);
-		}
-	};
-	await Promise.all(Array.from({ length: LIMIT }, worker));
-	await pool.close();
+	await rawRequests(emulator, sellers.length, LIMIT, (i) => ({ method: 'GET', path: `${pathOf(ENDPOINTS.getSellerDeliveries, { sellerId: sellers[i] })}?${query}` }));
 	return measure(await log(), 0);
 }
 

@@ -5,12 +5,17 @@
 import { DataDeduplicationService, ExecutionLifecycleHooks, PollContext, WorkflowExecute } from 'n8n-core';
 import {
 	createRunExecutionData,
+	type DeduplicationItemTypes,
+	type DeduplicationScope,
 	type ExecutionError,
 	type IAuthenticateGeneric,
 	type ICredentialDataDecryptedObject,
 	ICredentialsHelper,
+	type ICheckProcessedContextData,
 	type ICredentialType,
+	type IDataDeduplicator,
 	type IDataObject,
+	type IDeduplicationOutput,
 	type IHttpRequestOptions,
 	type INode,
 	type INodeExecutionData,
@@ -134,39 +139,37 @@ export function additionalDataFor(credential: TestCredential): IWorkflowExecuteA
 
 /**
  * n8n's deduplication store (in n8n a database table, `processed_data`), kept in memory here: what the
- * Remove Duplicates node and Get Changes' memory marker record, per workflow and node.
+ * Remove Duplicates node and Get Changes' memory marker record, per workflow and, for the node scope, node.
+ * (The engine tier has no database; the real table is exercised by test:queue.)
  */
-class MemoryDeduplicator {
+class MemoryDeduplicator implements IDataDeduplicator {
 	private readonly entries = new Map<string, Set<string>>();
 
-	private of(scope: string, context: { workflow: { id?: string }; node?: { name: string } }) {
+	private of(scope: DeduplicationScope, context: ICheckProcessedContextData) {
 		const key = `${scope}:${context.workflow.id}:${scope === 'node' ? context.node?.name : ''}`;
 		if (!this.entries.has(key)) this.entries.set(key, new Set());
 		return this.entries.get(key)!;
 	}
-	async checkProcessedAndRecord(items: string[], scope: string, context: { workflow: { id?: string }; node?: { name: string } }) {
+	async checkProcessedAndRecord(items: DeduplicationItemTypes[], scope: DeduplicationScope, context: ICheckProcessedContextData): Promise<IDeduplicationOutput> {
 		const seen = this.of(scope, context);
-		const result = { new: items.filter((item) => !seen.has(String(item))), processed: items.filter((item) => seen.has(String(item))) };
-		for (const item of items) seen.add(String(item));
+		const keys = items.map(String);
+		const result = { new: keys.filter((key) => !seen.has(key)), processed: keys.filter((key) => seen.has(key)) };
+		for (const key of keys) seen.add(key);
 		return result;
 	}
-	async getProcessedDataCount(scope: string, context: { workflow: { id?: string }; node?: { name: string } }) {
+	async getProcessedDataCount(scope: DeduplicationScope, context: ICheckProcessedContextData) {
 		return this.of(scope, context).size;
 	}
-	async removeProcessed(items: string[], scope: string, context: { workflow: { id?: string }; node?: { name: string } }) {
+	async removeProcessed(items: DeduplicationItemTypes[], scope: DeduplicationScope, context: ICheckProcessedContextData) {
 		for (const item of items) this.of(scope, context).delete(String(item));
 	}
-	async clearAllProcessedItems(scope: string, context: { workflow: { id?: string }; node?: { name: string } }) {
+	async clearAllProcessedItems(scope: DeduplicationScope, context: ICheckProcessedContextData) {
 		this.of(scope, context).clear();
-	}
-	async checkProcessed(items: string[], scope: string, context: { workflow: { id?: string }; node?: { name: string } }) {
-		const seen = this.of(scope, context);
-		return { new: items.filter((item) => !seen.has(String(item))), processed: items.filter((item) => seen.has(String(item))) };
 	}
 }
 
 let deduplication: Promise<void> | undefined;
-const deduplicationStore = () => (deduplication ??= DataDeduplicationService.init(new MemoryDeduplicator() as never));
+const deduplicationStore = () => (deduplication ??= DataDeduplicationService.init(new MemoryDeduplicator()));
 
 export interface RunOptions {
 	parameters: IDataObject;

@@ -52,7 +52,9 @@ export type Drift =
 	/** Error bodies as `{ error: { code, detail } }` instead of `{ message, code, errors }`. */
 	| { kind: 'errorShape' }
 	/** Success bodies hold only these top-level fields (e.g. an API answering an SMS with just its id). */
-	| { kind: 'keepOnly'; endpoint: EndpointName; fields: string[] };
+	| { kind: 'keepOnly'; endpoint: EndpointName; fields: string[] }
+	/** Success bodies gain these fields at `path` ('' for the top level), e.g. a secret Cash-In adds later. */
+	| { kind: 'addFields'; endpoint: EndpointName; path: string; fields: Record<string, unknown> };
 
 export type AuthKind = 'partner' | 'creditor' | 'invalid' | 'missing';
 
@@ -220,6 +222,11 @@ export class Emulator {
 			}
 			if (drift.kind === 'keepOnly' && drift.endpoint === endpoint && reply.status < 300 && body && typeof body === 'object') {
 				body = Object.fromEntries(Object.entries(body).filter(([field]) => drift.fields.includes(field)));
+			}
+			if (drift.kind === 'addFields' && drift.endpoint === endpoint && reply.status < 300 && body && typeof body === 'object') {
+				body = structuredClone(body);
+				const holder = drift.path ? drift.path.split('.').reduce<Record<string, unknown>>((at, key) => at[key] as Record<string, unknown>, body as Record<string, unknown>) : (body as Record<string, unknown>);
+				Object.assign(holder, drift.fields);
 			}
 			if ((drift.kind === 'renameField' || drift.kind === 'enumValue') && drift.endpoint === endpoint && reply.status < 300) {
 				body = structuredClone(body);

@@ -35,6 +35,8 @@ function toJsonSchema(schema) {
 const object = (properties) => ({ type: 'object', properties });
 const withFields = (base, extra) => object({ ...toJsonSchema(base).properties, ...extra });
 const string = { type: 'string' };
+/** What an operation that creates something adds: whether the item was skipped as sent before, and why. */
+const sentBefore = { alreadySent: { type: 'boolean' }, note: string };
 
 const simpleDelivery = object(Object.fromEntries(['invoiceNumber', 'caseId', 'channel', 'status', 'statusMessage', 'recipient', 'updatedAt'].map((field) => [field, string])));
 const deliveryEvent = object({ event: string, sellerId: string, ...simpleDelivery.properties });
@@ -42,7 +44,7 @@ const deliveryEvent = object({ event: string, sellerId: string, ...simpleDeliver
 /** What each operation outputs, one item's worth. */
 const outputs = {
 	creditor: {
-		create: toJsonSchema(schemas.createCreditorResponseSchema),
+		create: withFields(schemas.createCreditorResponseSchema, { businessId: string, ...sentBefore }),
 		update: toJsonSchema(schemas.storedCreditorSchema),
 	},
 	creditorCredential: { get: toJsonSchema(schemas.creditorCredentialsSchema) },
@@ -51,7 +53,7 @@ const outputs = {
 		getAll: object({ sellerId: string, ...simpleDelivery.properties }),
 		getChanges: deliveryEvent,
 	},
-	sms: { send: withFields(schemas.sendSmsResponseSchema, { encoding: string }) },
+	sms: { send: withFields(schemas.sendSmsResponseSchema, { encoding: string, reference: string, ...sentBefore }) },
 };
 
 function write(file, schema) {

@@ -12,6 +12,7 @@ import {
 	type ICredentialDataDecryptedObject,
 	ICredentialsHelper,
 	type ICheckProcessedContextData,
+	type ICheckProcessedOptions,
 	type ICredentialType,
 	type IDataDeduplicator,
 	type IDataObject,
@@ -138,38 +139,55 @@ export function additionalDataFor(credential: TestCredential): IWorkflowExecuteA
 }
 
 /**
- * n8n's deduplication store (in n8n a database table, `processed_data`), kept in memory here: what the
- * Remove Duplicates node and Get Changes' memory marker record, per workflow and, for the node scope, node.
- * (The engine tier has no database; the real table is exercised by test:queue.)
+ * n8n's deduplication store (in n8n a database table, `processed_data`), kept in memory here with n8n 2.41's
+ * semantics (`n8n/dist/deduplication/deduplication-helper.js`): one list per workflow and, for the node
+ * scope, node ID; every key checked is recorded, new ones appended; `maxEntries` drops the oldest; a key
+ * already there is not moved. (The real table is exercised by the e2e and queue tiers.)
  */
-class MemoryDeduplicator implements IDataDeduplicator {
-	private readonly entries = new Map<string, Set<string>>();
+export class MemoryDeduplicator implements IDataDeduplicator {
+	private readonly entries = new Map<string, string[]>();
+	/** Every call, for tests that count what the node asked of the store. */
+	readonly calls: string[] = [];
 
 	private of(scope: DeduplicationScope, context: ICheckProcessedContextData) {
-		const key = `${scope}:${context.workflow.id}:${scope === 'node' ? context.node?.name : ''}`;
-		if (!this.entries.has(key)) this.entries.set(key, new Set());
+		const key = `${context.workflow.id}:${scope === 'node' ? `n:${context.node?.id}` : ''}`;
+		if (!this.entries.has(key)) this.entries.set(key, []);
 		return this.entries.get(key)!;
 	}
-	async checkProcessedAndRecord(items: DeduplicationItemTypes[], scope: DeduplicationScope, context: ICheckProcessedContextData): Promise<IDeduplicationOutput> {
-		const seen = this.of(scope, context);
-		const keys = items.map(String);
-		const result = { new: keys.filter((key) => !seen.has(key)), processed: keys.filter((key) => seen.has(key)) };
-		for (const key of keys) seen.add(key);
+	async checkProcessedAndRecord(items: DeduplicationItemTypes[], scope: DeduplicationScope, context: ICheckProcessedContextData, options: ICheckProcessedOptions): Promise<IDeduplicationOutput> {
+		this.calls.push('checkProcessedAndRecord');
+		const list = this.of(scope, context);
+		const seen = new Set(list);
+		const result: IDeduplicationOutput = { new: [], processed: [] };
+		for (const item of items) {
+			if (seen.has(String(item))) result.processed.push(item);
+			else {
+				result.new.push(item);
+				list.push(String(item));
+			}
+		}
+		if (options.maxEntries) list.splice(0, Math.max(0, list.length - options.maxEntries));
 		return result;
 	}
 	async getProcessedDataCount(scope: DeduplicationScope, context: ICheckProcessedContextData) {
-		return this.of(scope, context).size;
+		return this.of(scope, context).length;
 	}
 	async removeProcessed(items: DeduplicationItemTypes[], scope: DeduplicationScope, context: ICheckProcessedContextData) {
-		for (const item of items) this.of(scope, context).delete(String(item));
+		this.calls.push('removeProcessed');
+		const list = this.of(scope, context);
+		for (const item of items) {
+			const index = list.indexOf(String(item));
+			if (index !== -1) list.splice(index, 1);
+		}
 	}
 	async clearAllProcessedItems(scope: DeduplicationScope, context: ICheckProcessedContextData) {
-		this.of(scope, context).clear();
+		this.of(scope, context).length = 0;
 	}
 }
 
+export const deduplicator = new MemoryDeduplicator();
 let deduplication: Promise<void> | undefined;
-const deduplicationStore = () => (deduplication ??= DataDeduplicationService.init(new MemoryDeduplicator()));
+const deduplicationStore = () => (deduplication ??= DataDeduplicationService.init(deduplicator));
 
 export interface RunOptions {
 	parameters: IDataObject;
@@ -185,8 +203,15 @@ export interface RunOptions {
 	staticData?: IDataObject;
 	/** The node's version (1 unless given: what workflows saved with 0.3.0 hold). */
 	typeVersion?: number;
-	/** Which workflow the run belongs to (n8n's deduplication store keys what it keeps by it). */
+	/**
+	 * Which workflow the run belongs to (n8n's deduplication store keys what it keeps by it): runs that
+	 * should see each other's memory pass the same ID; by default every run is a workflow of its own.
+	 */
 	workflowId?: string;
+	/** The node's ID (n8n keeps a node's memory under it, so a renamed node keeps it). */
+	nodeId?: string;
+	/** The node's name. */
+	nodeName?: string;
 }
 
 export interface RunResult {
@@ -198,10 +223,12 @@ export interface RunResult {
 	staticData: IDataObject;
 }
 
-export async function runNode({ parameters, items = [{}], credential, onError, retry, mode = 'manual', staticData = {}, typeVersion = 1, workflowId = 'test', type = NODE_TYPE }: RunOptions & { type?: string }): Promise<RunResult> {
+let runs = 0;
+
+export async function runNode({ parameters, items = [{}], credential, onError, retry, mode = 'manual', staticData = {}, typeVersion = 1, workflowId = `test-${++runs}`, nodeId = 'b7c2a1f0-0000-4000-8000-000000000001', nodeName = NODE_NAME, type = NODE_TYPE }: RunOptions & { type?: string }): Promise<RunResult> {
 	const node: INode = {
-		id: 'b7c2a1f0-0000-4000-8000-000000000001',
-		name: NODE_NAME,
+		id: nodeId,
+		name: nodeName,
 		type,
 		typeVersion,
 		position: [0, 0],
@@ -220,7 +247,7 @@ export async function runNode({ parameters, items = [{}], credential, onError, r
 	const additionalData = additionalDataFor(credential);
 	additionalData.hooks = new ExecutionLifecycleHooks(mode, 'test-execution', { id: 'test', name: 'test', nodes: [node], connections: {}, active: false, settings: {} } as never);
 	const run = await new WorkflowExecute(additionalData, mode, runData).processRunExecutionData(workflow);
-	const task = run.data.resultData.runData[NODE_NAME]?.[0];
+	const task = run.data.resultData.runData[nodeName]?.[0];
 	return {
 		outputs: (task?.data?.main ?? []).map((output) => output ?? []),
 		error: task?.error ?? run.data.resultData.error,

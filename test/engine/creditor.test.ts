@@ -92,6 +92,7 @@ describe('Creditor → Create', () => {
 				customerCode: stored.customerCode,
 				paymentReferencePrefix: stored.paymentReferencePrefix,
 				credentials: { apiKey: `••••${stored.apiKey.slice(-4)}`, environment: 'SANDBOX' },
+				alreadySent: false,
 			},
 		]);
 	});
@@ -157,7 +158,7 @@ describe('Creditor → Create', () => {
 		const result = await run(emulator(), { parameters: createFromItems, items: rows, onError: 'continueRegularOutput' });
 		const out = jsonOf(result);
 		expect(out[0].error).toBe(`Cash-In declined this request: A creditor with business ID ${existing.creditor.businessCode} already exists [item 0]`);
-		expect(out[0].message).toMatch(/Nothing was changed/);
+		expect(out[0].message).toMatch(/Cash-In did not carry out this item/);
 		expect(out[1].creditorId).toEqual(expect.any(String));
 		expect(emulator().requestsTo('createCreditor').map((r) => r.status)).toEqual([402, 201]);
 	});

@@ -44,7 +44,7 @@ export function errorMatrix(getEmulator: () => Emulator, op: OperationUnderTest)
 		test('400 shows the API field errors by their labels, no retry', async () => {
 			inject({ kind: 'status', status: 400, body: { message: 'Validation failed', errors: [{ field: 'creditor.businessCode', message: 'unknown format' }] } });
 			const result = await expectFailure(/refused the request as invalid: Business ID: unknown format/, 1);
-			expect((result.error as { description?: string }).description).toContain('Nothing was changed');
+			expect((result.error as { description?: string }).description).toContain('Cash-In did not carry out this item');
 		});
 
 		test('401 says the key was not accepted and names the environment, no retry', async () => {

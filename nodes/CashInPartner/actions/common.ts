@@ -73,20 +73,13 @@ export const creditorKeyDisplayParameters: INodeProperties[] = [
 
 const maskKey = (key: string) => `••••${key.slice(-4)}`;
 
-/** Applies the user's choice to the `apiKey` of a credentials object; never changes the input. */
-export function presentKey(credentials: { apiKey: string }, display: CreditorKeyDisplay): IDataObject {
-	const { apiKey, ...rest } = credentials as IDataObject & { apiKey: string };
-	if (display === 'full') return { ...rest, apiKey };
-	if (display === 'omit') return rest;
-	return { ...rest, apiKey: maskKey(apiKey) };
-}
-
-/** Field names that may hold a secret in an answer whose form the node does not know. */
-const SECRET_NAME = /key|token|secret|password/i;
+/** Field names that may hold a secret: the creditor's key and anything Cash-In adds beside it. */
+const SECRET_NAME = /key|token|secret|password|credential/i;
 
 /**
- * The user's choice applied to every field that looks like a secret, at any depth: for answers that
- * differ from the contract, where the key may sit under another name.
+ * The user's choice (Creditor Key in Output) applied to every field whose name looks like a secret, at any
+ * depth: the creditor's `apiKey`, and an `apiSecret`, a `token` or a `credentials` string Cash-In may add.
+ * Objects under such a name are walked (so `credentials.environment` stays readable). Never changes the input.
  */
 export function presentKeysIn(value: IDataObject, display: CreditorKeyDisplay): IDataObject {
 	if (display === 'full') return value;
@@ -95,8 +88,8 @@ export function presentKeysIn(value: IDataObject, display: CreditorKeyDisplay): 
 		if (node === null || typeof node !== 'object') return node;
 		const out: IDataObject = {};
 		for (const [name, inner] of Object.entries(node as IDataObject)) {
-			if (SECRET_NAME.test(name) && typeof inner === 'string') {
-				if (display === 'masked') out[name] = maskKey(inner);
+			if (SECRET_NAME.test(name) && (typeof inner === 'string' || typeof inner === 'number')) {
+				if (display === 'masked') out[name] = maskKey(String(inner));
 			} else out[name] = walk(inner) as IDataObject[string];
 		}
 		return out;

@@ -5,8 +5,9 @@
  * 2. Requests go out in parallel through one request gate per execution; the output follows input order
  *    and every item carries `pairedItem`.
  * 3. Continue-on-fail turns an item's error into n8n's error item (also on n8n 1.x, see `errorItem`).
- * 4. For operations that create something: n8n's Retry On Fail sends nothing twice (`retryMemory.ts`), and
- *    a run stopped by Cash-In says what was already carried out, since running it again would repeat that.
+ * 4. For operations that create something: n8n's Retry On Fail sends nothing twice (`retryMemory.ts`), nor
+ *    does a later execution of the workflow (`sentBefore.ts`: skipped items come out with alreadySent),
+ *    and a run stopped by Cash-In says what was already carried out and what running again will do.
  *    Operations that remember across runs (Get Changes) keep what they saw only when the run succeeds.
  */
 import {
@@ -27,6 +28,7 @@ import * as delivery from './delivery';
 import type { NodeMap, ResourceName } from './node.type';
 import { readRequestOptions } from './options';
 import { outputInvitesRetry, type RetryMemory, retryMemoryOf } from './retryMemory';
+import { identityOf, readSentBeforeSettings, type SentBeforeSettings, sentMemoryOf } from './sentBefore';
 import * as sms from './sms';
 import type { Operation, PreparedItem } from './types';
 
@@ -73,9 +75,8 @@ function outputItems(ctx: IExecuteFunctions, json: IDataObject | IDataObject[], 
 }
 
 const MAX_LISTED = 10;
-const listOf = (labels: string[]) =>
-	labels.length <= MAX_LISTED ? labels.join(', ') : `${labels.slice(0, MAX_LISTED).join(', ')} and ${labels.length - MAX_LISTED} more`;
 const items = (count: number) => `${count} item${count === 1 ? '' : 's'}`;
+const weeks = (count: number) => `${count} week${count === 1 ? '' : 's'}`;
 
 /** A bad value under Stop Workflow: no item was sent, since every item is checked first. */
 function nothingSent(error: NodeError, itemCount: number): NodeError {
@@ -89,22 +90,33 @@ function nothingSent(error: NodeError, itemCount: number): NodeError {
 
 /**
  * Cash-In refused an item (or did not answer) while others were being sent, under Stop Workflow: n8n
- * throws away the node's output, so the error itself says what was already carried out.
+ * throws away the node's output, so the error itself says what was carried out and what running the
+ * workflow again will do. Items are listed only when they are few enough to act on one by one.
  */
-function stoppedAfterSending(error: NodeError, done: string[], uncertain: string[]): NodeError {
+function stoppedAfterSending(error: NodeError, total: number, done: string[], uncertain: string[], remembered: SentBeforeSettings | undefined): NodeError {
+	const listed = (labels: string[]) => (labels.length <= MAX_LISTED ? `: ${labels.join(', ')}` : '');
 	const lines: string[] = [];
-	if (done.length) {
+	if (done.length) lines.push(`Before the run stopped, Cash-In carried out ${done.length} of the ${items(total)}${listed(done)}.`);
+	if (uncertain.length) lines.push(`${items(uncertain.length)} may or may not have been carried out${listed(uncertain)}: check ${uncertain.length === 1 ? 'it' : 'them'} in Cash-In.`);
+	if (done.length || uncertain.length) {
 		lines.push(
-			`Before the run stopped, Cash-In carried out ${items(done.length)}: ${listOf(done)}. Running the workflow again ` +
-				`would send ${done.length === 1 ? 'it' : 'them'} again: take ${done.length === 1 ? 'it' : 'them'} out of the input first.`,
+			remembered
+				? `This node remembers what it sent for ${weeks(remembered.weeks)}: running the workflow again, or Retry in the executions list, sends only the items not carried out yet, and the others come out with alreadySent = true.`
+				: `Skip Items Sent Before is off, so running the workflow again sends every item again. Turn it on before you run again, or send only the items that failed.`,
 		);
-	}
-	if (uncertain.length) {
-		lines.push(`${items(uncertain.length)} may or may not have been carried out: ${listOf(uncertain)}. Check them in Cash-In before sending them again.`);
 	}
 	lines.push(`To keep going past items Cash-In refuses, with a result for every item, set this node's Settings → On Error to "Continue (using error output)".`);
 	error.description = [error.description, ...lines].filter(Boolean).join('\n\n');
 	return error;
+}
+
+/** An item an earlier execution (or an earlier item of this run) sent: not sent, shown as such. */
+function alreadySentJson(shown: IDataObject, remembered: SentBeforeSettings): IDataObject {
+	return {
+		alreadySent: true,
+		...shown,
+		note: `Not sent: this node sent the same item within the last ${weeks(remembered.weeks)} (or Cash-In may have received it then), in an earlier execution of this workflow or earlier in this one.`,
+	};
 }
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -117,11 +129,16 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
 	const continueOnFail = this.continueOnFail();
+	const creates = handler.effect === 'create';
+	const remembered = creates ? readSentBeforeSettings(this) : undefined;
 
 	// 1. Every request built and checked; under Stop Workflow the first bad item ends the run here.
+	const identities: string[] = [];
 	const prepared: Array<PreparedItem | NodeError> = input.map((_, itemIndex) => {
 		try {
-			return handler.prepare.call(this, itemIndex);
+			const item = handler.prepare.call(this, itemIndex);
+			if (remembered && item.sameAs) identities[itemIndex] = identityOf(this, remembered, itemIndex, item.sameAs.content);
+			return item;
 		} catch (caught) {
 			return asNodeError(this, caught, itemIndex);
 		}
@@ -132,13 +149,17 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 
 	// 2. Sending.
-	const creates = handler.effect === 'create';
 	const memory: RetryMemory | undefined = creates || handler.effect === 'watch' ? retryMemoryOf(this) : undefined;
+	const sentMemory = remembered ? sentMemoryOf(this, remembered) : undefined;
 	const { parallelRequests, timeoutMs } = readRequestOptions(this);
 	const api = createClient(this, { timeoutMs, gate: new RequestGate({ maxInFlight: parallelRequests }) });
 	// A credential that cannot be used is a problem of the run, not of an item.
 	if (prepared.some((entry) => !(entry instanceof Error))) await api.ready();
 	await handler.beforeSending?.call(this);
+	// What an earlier try of this execution did comes back as it was; the rest is claimed before sending.
+	const recalled = prepared.map((entry, itemIndex) => (entry instanceof Error ? undefined : memory?.recall(itemIndex)));
+	const toClaim = identities.flatMap((identity, itemIndex) => (identity !== undefined && !recalled[itemIndex] ? [{ itemIndex, identity }] : []));
+	const sentBefore = sentMemory ? await sentMemory.claim(toClaim) : new Set<number>();
 	const results: INodeExecutionData[][] = new Array(input.length);
 	const done: number[] = [];
 	const commits: Array<() => void> = [];
@@ -152,36 +173,48 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		else if (!failure || itemIndex < failure.itemIndex) failure = { itemIndex, error };
 	};
 
-	await forEachBounded(
-		input.length,
-		parallelRequests,
-		async (itemIndex) => {
-			const item = prepared[itemIndex];
-			if (item instanceof Error) return fail(itemIndex, item);
-			const remembered = memory?.recall(itemIndex);
-			if (remembered?.kind === 'done') {
-				results[itemIndex] = remembered.output;
-				done.push(itemIndex);
-				if (remembered.commit) commits.push(remembered.commit);
-				return;
-			}
-			if (remembered?.kind === 'uncertain') return fail(itemIndex, remembered.error);
-			try {
-				const { json, warning, commit } = await item.send(api);
-				results[itemIndex] = outputItems(this, json, itemIndex, warning);
-				if (warning !== undefined) warnings.push(warning);
-				done.push(itemIndex);
-				if (commit) commits.push(commit);
-				memory?.remember(itemIndex, { kind: 'done', output: results[itemIndex], commit });
-			} catch (caught) {
-				const error = asNodeError(this, caught, itemIndex);
-				if (isUncertainOutcome(error) && error instanceof NodeApiError) memory?.remember(itemIndex, { kind: 'uncertain', error });
-				fail(itemIndex, error);
-			}
-		},
-		// Under Stop Workflow the first error ends the run: start no new item, let started ones finish.
-		() => failure !== undefined,
-	);
+	try {
+		await forEachBounded(
+			input.length,
+			parallelRequests,
+			async (itemIndex) => {
+				const item = prepared[itemIndex];
+				if (item instanceof Error) return fail(itemIndex, item);
+				const earlier = recalled[itemIndex];
+				if (earlier?.kind === 'done') {
+					results[itemIndex] = earlier.output;
+					done.push(itemIndex);
+					if (earlier.commit) commits.push(earlier.commit);
+					return;
+				}
+				if (earlier?.kind === 'uncertain') return fail(itemIndex, earlier.error);
+				if (sentBefore.has(itemIndex)) {
+					results[itemIndex] = outputItems(this, alreadySentJson(item.sameAs!.shown, remembered!), itemIndex);
+					return;
+				}
+				try {
+					const { json, warning, commit } = await item.send(api);
+					results[itemIndex] = outputItems(this, creates ? withAlreadySent(json) : json, itemIndex, warning);
+					if (warning !== undefined) warnings.push(warning);
+					done.push(itemIndex);
+					if (commit) commits.push(commit);
+					memory?.remember(itemIndex, { kind: 'done', output: results[itemIndex], commit });
+				} catch (caught) {
+					const error = asNodeError(this, caught, itemIndex);
+					if (isUncertainOutcome(error) && error instanceof NodeApiError) memory?.remember(itemIndex, { kind: 'uncertain', error });
+					fail(itemIndex, error);
+				}
+			},
+			// Under Stop Workflow the first error ends the run: start no new item, let started ones finish.
+			() => failure !== undefined,
+		);
+	} finally {
+		// What Cash-In carried out or may have stays remembered; refused and unsent items are forgotten.
+		if (sentMemory) {
+			const kept = new Set([...done, ...uncertain]);
+			await sentMemory.settle([...kept], toClaim.map(({ itemIndex }) => itemIndex).filter((itemIndex) => !kept.has(itemIndex) && !sentBefore.has(itemIndex)));
+		}
+	}
 
 	if (failure) {
 		const labelsOf = (indexes: number[]) =>
@@ -189,7 +222,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				.filter((i) => i !== failure!.itemIndex)
 				.sort((a, b) => a - b)
 				.map((i) => `${(prepared[i] as PreparedItem).label ?? 'an item'} [item ${i}]`);
-		throw creates ? stoppedAfterSending(failure.error, labelsOf(done), labelsOf(uncertain)) : failure.error;
+		throw creates ? stoppedAfterSending(failure.error, input.length, labelsOf(done), labelsOf(uncertain), sentMemory && remembered) : failure.error;
 	}
 	for (const commit of commits) commit();
 	await handler.afterRun?.call(this);
@@ -202,5 +235,22 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			location: 'outputPane',
 		});
 	}
+	if (sentBefore.size) {
+		this.addExecutionHints?.({
+			message: `${items(sentBefore.size)} ${sentBefore.size === 1 ? 'was' : 'were'} not sent: this node already sent ${sentBefore.size === 1 ? 'it' : 'them'} (alreadySent = true). To send an item again on purpose, turn off "Skip Items Sent Before" or give it another Item Key.`,
+			type: 'info',
+			location: 'outputPane',
+		});
+	}
+	if (remembered && !sentMemory && toClaim.length) {
+		this.addExecutionHints?.({
+			message: 'Save the workflow to have this node remember what it sent: this run was not remembered, so running it again would send the same items again.',
+			type: 'warning',
+			location: 'outputPane',
+		});
+	}
 	return [output];
 }
+
+/** Items a create operation sent now carry alreadySent = false, so a next node can filter on one field. */
+const withAlreadySent = (json: IDataObject | IDataObject[]) => (Array.isArray(json) ? json.map((one) => ({ ...one, alreadySent: false })) : { ...json, alreadySent: false });

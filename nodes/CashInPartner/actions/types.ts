@@ -18,6 +18,11 @@ export interface PreparedItem {
 	send(api: CashInClient): Promise<ItemOutput>;
 	/** How the user finds what the item did in Cash-In, e.g. `reference "CI-1"`: for `create` operations. */
 	label?: string;
+	/**
+	 * For `create` operations: what makes two items the same (normalised, e.g. recipient, text and
+	 * reference of an SMS), and what an item skipped as sent before shows of itself.
+	 */
+	sameAs?: { content: string; shown: IDataObject };
 }
 
 export interface ItemOutput {

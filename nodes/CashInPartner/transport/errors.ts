@@ -30,21 +30,25 @@ export function scrub(text: string, secret: string): string {
 	return secret.length >= 4 ? text.split(secret).join('••••') : text;
 }
 
-/** The API's error body as far as it can be read; text and HTML are reduced to a short plain sentence. */
-export function readErrorBody(body: unknown): ErrorBody & { rawText?: string } {
+/**
+ * The API's error body as far as it can be read; text and HTML are reduced to a short plain sentence. The
+ * secret is scrubbed before anything is cut, so a key at the cut never shows its first characters.
+ */
+export function readErrorBody(body: unknown, secret = ''): ErrorBody & { rawText?: string } {
 	if (body === undefined || body === null || body === '') return {};
-	let value = body;
-	if (typeof body === 'string') {
+	let value = typeof body === 'string' ? scrub(body, secret) : body;
+	if (typeof value === 'string') {
+		const text = value;
 		try {
-			value = JSON.parse(body);
+			value = JSON.parse(text);
 		} catch {
-			const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1];
-			const plain = (title ?? body.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
+			const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1];
+			const plain = (title ?? text.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
 			return { rawText: plain.slice(0, MAX_SHOWN_TEXT) };
 		}
 	}
 	const parsed = errorBodySchema.safeParse(value);
-	return parsed.success ? parsed.data : { rawText: JSON.stringify(value).slice(0, MAX_SHOWN_TEXT) };
+	return parsed.success ? parsed.data : { rawText: scrub(JSON.stringify(value), secret).slice(0, MAX_SHOWN_TEXT) };
 }
 
 function fieldErrorLines(body: ErrorBody): string[] {
@@ -65,7 +69,7 @@ function explainStatus(status: number, body: ReturnType<typeof readErrorBody>, c
 				description: [
 					...(fieldLines.length ? ['Fields Cash-In refused:', ...fieldLines.map((l) => `• ${l}`)] : []),
 					apiMessage && fieldLines.length ? `Cash-In said: ${apiMessage}` : '',
-					'Correct the values and run again. Nothing was changed in Cash-In.',
+					'Cash-In did not carry out this item: correct its values and run it again.',
 				]
 					.filter(Boolean)
 					.join('\n'),
@@ -83,7 +87,7 @@ function explainStatus(status: number, body: ReturnType<typeof readErrorBody>, c
 				message: withDetail('Cash-In declined this request', apiMessage),
 				description:
 					'A business rule of Cash-In prevents it (for example, a creditor with this business ID is already ' +
-					'registered). Nothing was changed. Running it again as it is will be declined again.',
+					'registered). Cash-In did not carry out this item, and running it again as it is will be declined again.',
 			};
 		case 403:
 			return {
@@ -158,7 +162,7 @@ export function httpStatusError(
 	call: CallContext,
 	mayHaveActed: boolean,
 ): NodeApiError {
-	const body = readErrorBody(rawBody);
+	const body = readErrorBody(rawBody, call.secret);
 	const parts = explainStatus(status, body, call);
 	return finish(node, parts, call, String(status), mayHaveActed, {
 		apiMessage: body.message ?? body.rawText ?? null,

@@ -3,7 +3,8 @@ import { type IDataObject, type IExecuteFunctions, type INodeProperties, updateD
 import { ENDPOINTS } from '../../contract/endpoints';
 import { buildCreditorBody } from '../../contract/fields';
 import { createCreditorBody, createCreditorResponseSchema } from '../../contract/schemas';
-import { type CreditorKeyDisplay, creditorKeyDisplayParameters, presentKey, presentKeysIn } from '../common';
+import { type CreditorKeyDisplay, creditorKeyDisplayParameters, presentKeysIn } from '../common';
+import { sentBeforeParameters } from '../sentBefore';
 import type { Effect, PreparedItem } from '../types';
 import { validateInput } from '../validate';
 import {
@@ -53,9 +54,10 @@ const properties: INodeProperties[] = [
 	},
 	jsonBodyParameter('The whole registration body as the Cash-In API defines it: service, creditor, contacts and bankAccounts'),
 	...creditorKeyDisplayParameters,
+	...sentBeforeParameters('Same Business ID'),
 	{
 		displayName:
-			'Each item registers one creditor, and never twice: every item is checked before the first is sent, and a registration Cash-In may have received without confirming it is reported, not sent again. Retry On Fail (in Settings) is safe: a retry sends only what Cash-In cannot have received.',
+			'Each item registers one creditor, and never twice: every item is checked before the first is sent, a registration Cash-In may have received without confirming it is reported rather than sent again, and with Skip Items Sent Before on (the default) running the workflow again or Retry in the executions list registers only what was not registered yet. Retry On Fail (in Settings) is safe too.',
 		name: 'createNotice',
 		type: 'notice',
 		default: '',
@@ -89,6 +91,7 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedIte
 	const businessId = body.creditor.businessCode;
 	return {
 		label: `business ID ${businessId}`,
+		sameAs: { content: JSON.stringify(['creditor', businessId]), shown: { businessId } },
 		async send(api) {
 			const created = await api.write({
 				endpoint: ENDPOINTS.createCreditor,
@@ -99,7 +102,7 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedIte
 				response: createCreditorResponseSchema,
 				responseLabel: 'the new creditor',
 			});
-			if (created.warning === undefined) return { json: { ...created.answer, credentials: presentKey(created.answer.credentials, display) } };
+			if (created.warning === undefined) return { json: presentKeysIn(created.answer as IDataObject, display) };
 			// Registered, but the answer is not in the expected form: keep what it holds, keys still as the user chose.
 			return { json: { creditorId: null, ...presentKeysIn(created.answer, display) }, warning: created.warning };
 		},

@@ -1,8 +1,8 @@
-import { type IExecuteFunctions, type INodeProperties, updateDisplayOptions } from 'n8n-workflow';
+import { type IDataObject, type IExecuteFunctions, type INodeProperties, updateDisplayOptions } from 'n8n-workflow';
 
 import { ENDPOINTS } from '../../contract/endpoints';
 import { creditorCredentialsSchema } from '../../contract/schemas';
-import { type CreditorKeyDisplay, creditorIdParameters, creditorKeyDisplayParameters, presentKey, readId } from '../common';
+import { type CreditorKeyDisplay, creditorIdParameters, creditorKeyDisplayParameters, presentKeysIn, readId } from '../common';
 import type { Effect, PreparedItem } from '../types';
 
 const properties: INodeProperties[] = [
@@ -27,7 +27,7 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedIte
 				response: creditorCredentialsSchema,
 				responseLabel: "the creditor's credentials",
 			});
-			return { json: presentKey(credentials, display) };
+			return { json: presentKeysIn(credentials as IDataObject, display) };
 		},
 	};
 }

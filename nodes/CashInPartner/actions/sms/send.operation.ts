@@ -4,6 +4,7 @@ import { ENDPOINTS, SMS_MAX_SEGMENTS, SMS_SENDER_MAX_LENGTH } from '../../contra
 import { buildSmsBody, SMS_FIELDS } from '../../contract/fields';
 import { sendSmsBody, sendSmsResponseSchema } from '../../contract/schemas';
 import { segmentSms } from '../../validation/smsSegments';
+import { evenedOut, sentBeforeParameters } from '../sentBefore';
 import type { Effect, PreparedItem } from '../types';
 import { validateInput } from '../validate';
 
@@ -51,9 +52,10 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
+	...sentBeforeParameters('Same Recipient, Message and Reference'),
 	{
 		displayName:
-			'Each item sends one SMS, and never twice: every item is checked before the first is sent, and a message Cash-In may have received without confirming it (a timeout or server error) is reported, not sent again. Retry On Fail (in Settings) is safe: a retry sends only what Cash-In cannot have received. Running the whole workflow again does send again, so set On Error to "Continue (using error output)" and resend only the failed items.',
+			'Each item sends one SMS, and never twice: every item is checked before the first is sent, a message Cash-In may have received without confirming it is reported rather than sent again, and with Skip Items Sent Before on (the default) running the workflow again or Retry in the executions list sends only what was not sent yet. Retry On Fail (in Settings) is safe too.',
 		name: 'sendNotice',
 		type: 'notice',
 		default: '',
@@ -75,6 +77,10 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedIte
 	const checkWhere = body.reference ? `reference "${body.reference}"` : `the messages to ${body.recipient}`;
 	return {
 		label: body.reference ? `reference "${body.reference}"` : `the SMS to ${body.recipient}`,
+		sameAs: {
+			content: JSON.stringify(['sms', body.recipient, evenedOut(body.message), evenedOut(body.reference ?? '')]),
+			shown: { recipient: body.recipient, ...(body.reference ? { reference: body.reference } : {}) },
+		},
 		async send(api) {
 			const sent = await api.write({
 				endpoint: ENDPOINTS.sendSms,

@@ -1,0 +1,76 @@
+/**
+ * How long Skip Items Sent Before remembers, with n8n's deduplication store as it behaves (every lookup
+ * records, oldest dropped first): time is moved by hand here, which an engine run cannot do.
+ */
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { sentMemoryOf, type SentBeforeSettings } from '../../nodes/CashInPartner/actions/sentBefore';
+import { MemoryDeduplicator } from '../../testing/engine';
+
+const DAY = 86_400_000;
+const MONDAY = Date.UTC(2026, 11, 7); // Monday 7 December 2026, 00:00 UTC
+
+function nodeContext(store: MemoryDeduplicator, workflowId = 'wf-1'): IExecuteFunctions {
+	const context = { workflow: { id: workflowId }, node: { id: 'node-1' } } as never;
+	return {
+		getWorkflow: () => ({ id: workflowId }),
+		getNode: () => ({ id: 'node-1', name: 'Send' }),
+		helpers: {
+			checkProcessedAndRecord: (items: string[], scope: 'node', options: never) => store.checkProcessedAndRecord(items, scope, context, options),
+			removeProcessed: (items: string[], scope: 'node') => store.removeProcessed(items, scope, context),
+		},
+	} as unknown as IExecuteFunctions;
+}
+
+/** One execution at `at`: claims the identities and keeps what it did not find sent before. */
+async function execution(store: MemoryDeduplicator, at: number, identities: string[], settings: SentBeforeSettings = { weeks: 1, custom: false }) {
+	const memory = sentMemoryOf(nodeContext(store), settings, at)!;
+	const sentBefore = await memory.claim(identities.map((identity, itemIndex) => ({ itemIndex, identity })));
+	const sent = identities.map((_, i) => i).filter((i) => !sentBefore.has(i));
+	await memory.settle(sent, []);
+	return identities.map((_, i) => (sentBefore.has(i) ? 'skipped' : 'sent'));
+}
+
+test.each([0, 1, 3, 6])('sent on day %i of a calendar week: skipped at least 7 days, until the following week ends; sent again after', async (day) => {
+	const store = new MemoryDeduplicator();
+	const sentAt = MONDAY + day * DAY + 3_600_000;
+	expect(await execution(store, sentAt, ['a'])).toEqual(['sent']);
+	for (const later of [1, 3, 6.9]) expect(await execution(store, sentAt + later * DAY, ['a'])).toEqual(['skipped']);
+	// Day 14 from the week's Monday is past the next week: free again.
+	expect(await execution(store, MONDAY + 14 * DAY, ['a'])).toEqual(['sent']);
+});
+
+test('meeting the same item every day does not stretch its memory: it is sent again in the second week after', async () => {
+	const store = new MemoryDeduplicator();
+	expect(await execution(store, MONDAY, ['a'])).toEqual(['sent']);
+	const outcomes: string[] = [];
+	for (let day = 1; day <= 14; day++) outcomes.push((await execution(store, MONDAY + day * DAY, ['a']))[0]);
+	// Skipped through the end of the next week (day 13), sent on day 14, not before.
+	expect(outcomes.indexOf('sent')).toBe(13);
+});
+
+test('changing Remember For keeps what was remembered: 4 weeks reaches back past what 1 week would', async () => {
+	const store = new MemoryDeduplicator();
+	await execution(store, MONDAY, ['a']);
+	expect(await execution(store, MONDAY + 20 * DAY, ['a'], { weeks: 4, custom: false })).toEqual(['skipped']);
+	expect(await execution(store, MONDAY + 35 * DAY, ['a'], { weeks: 4, custom: false })).toEqual(['sent']);
+});
+
+test('released items are forgotten; kept items are recorded again if another process overwrote the row', async () => {
+	const store = new MemoryDeduplicator();
+	const memory = sentMemoryOf(nodeContext(store), { weeks: 1, custom: false }, MONDAY)!;
+	await memory.claim([{ itemIndex: 0, identity: 'kept' }, { itemIndex: 1, identity: 'refused' }]);
+	// Another worker wrote the row back from what it had read before this claim: the claim is lost.
+	await store.clearAllProcessedItems('node', { workflow: { id: 'wf-1' }, node: { id: 'node-1' } } as never);
+	await memory.settle([0], [1]);
+	expect(await execution(store, MONDAY + DAY, ['kept', 'refused'])).toEqual(['skipped', 'sent']);
+});
+
+test('a new item costs (weeks + 1) keys in the store; a skipped one costs none', async () => {
+	const store = new MemoryDeduplicator();
+	const count = () => store.getProcessedDataCount('node', { workflow: { id: 'wf-1' }, node: { id: 'node-1' } } as never);
+	await execution(store, MONDAY, ['a', 'b']);
+	expect(await count()).toBe(4);
+	await execution(store, MONDAY + 8 * DAY, ['a', 'b']);
+	expect(await count()).toBe(4);
+});

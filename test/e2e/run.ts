@@ -31,7 +31,7 @@ import {
 	stopN8nServer,
 } from '../../testing/n8n';
 import { PROJECT_ROOT } from '../../testing/paths';
-import { activeTrigger, e2eWorkflows, portfolioWorkflow, WRONG_KEY_CREDENTIAL } from './workflows';
+import { activeTrigger, e2eWorkflows, portfolioWorkflow, reminderRows as reminderRowsFor, WRONG_KEY_CREDENTIAL } from './workflows';
 
 const ROOT = PROJECT_ROOT;
 const ARTIFACTS = path.join(ROOT, '.e2e-artifacts');
@@ -240,6 +240,88 @@ async function neverTwice(n8n: N8nInstance, emulator: Emulator) {
 	});
 }
 
+/** Each reference of a tag's rows acted on exactly once by the emulator (what Cash-In carried out). */
+function assertEachOnce(emulator: Emulator, tag: string, references: string[]) {
+	const { acted } = smsLedger(emulator, tag);
+	assert.deepEqual([...acted.keys()].sort(), [...references].sort(), 'which references Cash-In carried out');
+	const twice = [...acted.entries()].filter(([, count]) => count !== 1);
+	assert.deepEqual(twice, [], 'references carried out more than once');
+}
+
+const references = (tag: string, count: number, except: number[] = []) => Array.from({ length: count }, (_, i) => i).filter((i) => !except.includes(i)).map((i) => `${tag}-${i}`);
+
+/** Never twice across executions, with `n8n execute` (before the server starts: the CLI runs alone). */
+async function runTwice(n8n: N8nInstance, emulator: Emulator) {
+	await check('the same rows run twice (n8n execute): the second run sends nothing and marks each item alreadySent', async () => {
+		const first = await executeWorkflow(n8n, 'E2eRunTwice00001');
+		const second = await executeWorkflow(n8n, 'E2eRunTwice00001');
+		assert.equal(first.status, 0, first.stderr.slice(-1500));
+		assert.equal(second.status, 0, second.stderr.slice(-1500));
+		assertEachOnce(emulator, 'TW', references('TW', 5));
+		assert.deepEqual(outputOf(first.run, 'Cash-In').map((item) => item.json.alreadySent), [false, false, false, false, false]);
+		assert.deepEqual(outputOf(second.run, 'Cash-In').map((item) => item.json.alreadySent), [true, true, true, true, true]);
+		assert.equal(smsLedger(emulator, 'TW').posts.length, 5, 'the second run posted nothing');
+	});
+
+	await check('Skip Items Sent Before turned off: a second run sends every item again', async () => {
+		for (let run = 0; run < 2; run++) assert.equal((await executeWorkflow(n8n, 'E2eRunTwiceOff01')).status, 0);
+		assert.deepEqual([...smsLedger(emulator, 'TO').acted.values()], [2, 2, 2, 2, 2]);
+	});
+
+}
+
+/**
+ * Never twice across executions, in a real n8n on SQLite (n8n's deduplication table), at the defaults:
+ * `n8n execute` twice; n8n's Retry of a failed execution through the REST API the Executions list's Retry
+ * button calls, with the original and with the current workflow; the bulk-SMS webhook example called twice
+ * while its first execution is still sending.
+ */
+async function acrossExecutions(n8n: N8nInstance, emulator: Emulator) {
+	await check("60 rows, row 41 refused under Stop Workflow, then n8n's Retry (original, then current workflow): each recipient gets exactly one SMS", async () => {
+		// Refused by the first run and by the retry with the original workflow; the retry with the current one gets it through.
+		emulator.addFault({ endpoint: 'sendSms', bodyContains: '"RX-41"', times: 2, fault: { kind: 'status', status: 400, body: { message: 'Recipient number is blocked' } } });
+		const rest = await restSession(n8n);
+		const { status } = await runViaRest(n8n, rest, 'E2eRetryExec0001', { triggerToStartFrom: { name: 'Start' } });
+		assert.equal(status, 'error');
+		const [failed] = (await finishedExecutionIds(rest, 'E2eRetryExec0001')).slice(-1);
+		const sentByFirst = smsLedger(emulator, 'RX').acted.size;
+		assert.ok(sentByFirst > 0 && sentByFirst <= 59, `the first run carried out ${sentByFirst}`);
+		const original = (await rest('POST', `/rest/executions/${failed.id}/retry`, { loadWorkflow: false })) as { status: string };
+		assert.equal(original.status, 'error', 'row 41 is refused again');
+		assertEachOnce(emulator, 'RX', references('RX', 60, [41]));
+		const current = (await rest('POST', `/rest/executions/${failed.id}/retry`, { loadWorkflow: true })) as { status: string };
+		assert.equal(current.status, 'success');
+		assertEachOnce(emulator, 'RX', references('RX', 60));
+		const { postsFor } = smsLedger(emulator, 'RX');
+		assert.deepEqual(postsFor('RX-41').map((r) => r.status), [400, 400, 200]);
+		for (const reference of references('RX', 60, [41])) assert.equal(postsFor(reference).length, 1, `${reference} was posted more than once`);
+		const runs = await finishedExecutions(n8n, rest, 'E2eRetryExec0001');
+		const last = runs.at(-1)!.outputs('Cash-In')[0] ?? [];
+		assert.equal(last.filter((item) => item.json.alreadySent === true).length, 59, 'the retry marks the 59 items sent before');
+	});
+
+	await check('the bulk-SMS webhook called twice with the same 50 rows, the second call 1 s after the first (still sending): each recipient once', async () => {
+		const rows = reminderRowsFor('WH', 50).map(({ phone, text, ref }) => ({ phone, message: text, ref }));
+		// Slow answers keep the first execution sending while the second arrives.
+		emulator.addFault({ endpoint: 'sendSms', bodyContains: '"WH-', fault: { kind: 'latency', ms: 1500 } });
+		const rest = await restSession(n8n);
+		const before = (await finishedExecutionIds(rest, 'CashInBulkSmsHook')).length;
+		const post = () => fetch(`http://127.0.0.1:${n8n.port}/webhook/cash-in-bulk-sms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows }) });
+		assert.equal((await post()).status, 200);
+		await delay(1000);
+		assert.equal((await post()).status, 200);
+		const finished = await waitFor('both webhook executions', 120_000, async () => {
+			const found = await finishedExecutionIds(rest, 'CashInBulkSmsHook');
+			return found.length >= before + 2 ? found : undefined;
+		});
+		assertEachOnce(emulator, 'WH', references('WH', 50));
+		const runs = (await finishedExecutions(n8n, rest, 'CashInBulkSmsHook')).slice(-2);
+		assert.ok(runs.every((run) => run.status === 'success'), finished.map((run) => run.status).join(', '));
+		const skipped = runs.flatMap((run) => run.outputs('Send SMS')[0] ?? []).filter((item) => item.json.alreadySent === true);
+		assert.equal(skipped.length, 50, 'one of the two executions marks all 50 as sent before');
+	});
+}
+
 /** `n8n execute` cannot start from a polling trigger, so its manual test runs as the editor's Test step does. */
 async function triggerTestStep(n8n: N8nInstance, emulator: Emulator) {
 	await check('Cash-In Partner Trigger: the Test step shows recent failed deliveries (REST manual run)', async () => {
@@ -411,9 +493,12 @@ async function main() {
 		]);
 		await runWorkflows(n8n, emulator);
 		await neverTwice(n8n, emulator);
+		await runTwice(n8n, emulator);
+		await publishWorkflow(n8n, 'CashInBulkSmsHook');
 		const server = await startN8nServer(n8n);
 		try {
 			await setUpOwner(n8n);
+			await acrossExecutions(n8n, emulator);
 			await triggerTestStep(n8n, emulator);
 			await credentialTestButton(n8n, emulator);
 			if (process.env.E2E_SKIP_EDITOR !== '1') await editorScreenshot(n8n);

@@ -31,6 +31,8 @@ export interface NodeSettings {
 	retryOnFail?: boolean;
 	maxTries?: number;
 	waitBetweenTries?: number;
+	/** The node's version (1 unless given, as 0.3.0 saved it; new nodes are 2). */
+	typeVersion?: number;
 }
 
 /**
@@ -101,6 +103,10 @@ export const e2eWorkflows = {
 	stopInTheMiddle: fromRows('E2eStopMiddle001', 'e2e: Stop Workflow, a bad row 20 of 40, defaults', reminderRows('SM', 40, [20]), sendFromRows),
 	smsOtherShape: fromRows('E2eSmsShape00001', 'e2e: SMS answered in another shape', reminderRows('OS', 3), sendFromRows),
 	creditorOtherShape: fromRows('E2eCredShape0001', 'e2e: Creditor Create answered in another shape', [{ company: 'Muoto Oy', businessId: businessIdFor(4242) }], createFromRows),
+	// Never twice across executions, at the defaults (Stop Workflow, Requests in Parallel as shipped, node version 2).
+	retryAfterRefusal: fromRows('E2eRetryExec0001', 'e2e: 60 rows, row 41 refused, then n8n\'s Retry', reminderRows('RX', 60), sendFromRows, { typeVersion: 2 }),
+	runTwice: fromRows('E2eRunTwice00001', 'e2e: the same rows run twice', reminderRows('TW', 5), sendFromRows, { typeVersion: 2 }),
+	runTwiceOff: fromRows('E2eRunTwiceOff01', 'e2e: the same rows run twice, Skip Items Sent Before off', reminderRows('TO', 5), { ...sendFromRows, skipSentBefore: false }, { typeVersion: 2 }),
 	dotDotId: linear('E2eDotDotId00001', 'e2e: ".." as a creditor ID', { resource: 'creditorCredential', operation: 'get', creditorId: '..' }),
 };
 

@@ -181,6 +181,9 @@ export class Emulator {
 		record.params = route?.params ?? {};
 		const fault = this.faults.take({ endpoint: route?.name, method, path, query: record.query, rawBody });
 		record.fault = fault?.kind;
+		// A faulted request never reaches routing: its body is still logged, so out-of-process readers of
+		// the log (which has no raw bodies) can tell which item a refusal was for.
+		if (fault) record.body = parsedOrUndefined(rawBody);
 		const send = (reply: Reply) => {
 			const drifted = this.drifted(route?.name, reply);
 			record.status = drifted.status;
@@ -511,6 +514,14 @@ function respond(res: ServerResponse, reply: Reply): void {
 		...reply.headers,
 	});
 	res.end(payload);
+}
+
+function parsedOrUndefined(rawBody: string): unknown {
+	try {
+		return rawBody ? JSON.parse(rawBody) : undefined;
+	} catch {
+		return undefined;
+	}
 }
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

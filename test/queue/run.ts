@@ -26,12 +26,15 @@ import {
 	bulkSmsWorkflow,
 	FAILED_DELIVERY_WORKFLOW_ID,
 	failedDeliveryWorkflow,
+	RETRY_SMS_WEBHOOK_PATH,
+	RETRY_SMS_WORKFLOW_ID,
+	retrySmsWorkflow,
 	smsRows,
 	TRIGGER_NODE,
 } from './workflows';
 import { portfolioWorkflow } from '../e2e/workflows';
 import { createChecks, waitFor as waitForProbe } from '../../testing/checks';
-import { EMULATOR_CREDENTIAL, parseFlatted } from '../../testing/n8n';
+import { EMULATOR_CREDENTIAL, parseFlatted, restSession } from '../../testing/n8n';
 import { type EmulatorProcess, startEmulatorProcess } from '../../testing/emulatorProcess';
 import { groupCpuMs, interrupted, stopAll } from '../../testing/processes';
 import { executionsRunBy, type QueueCluster, type QueueProcess, startQueueCluster } from '../../testing/queueCluster';
@@ -199,8 +202,8 @@ async function main() {
 		workers: 2,
 		concurrency: 10,
 		credentials: [{ ...EMULATOR_CREDENTIAL, type: 'cashInPartnerApi', data: { apiKey: emulator.partnerKey, environment: 'sandbox', sandboxBaseUrl: emulator.baseUrl } }],
-		workflows: [bulkSmsWorkflow, failedDeliveryWorkflow(SELLER), portfolioWorkflow(PORTFOLIO_WORKFLOW_ID, PORTFOLIO)],
-		publish: [BULK_SMS_WORKFLOW_ID, FAILED_DELIVERY_WORKFLOW_ID, PORTFOLIO_WORKFLOW_ID],
+		workflows: [bulkSmsWorkflow, retrySmsWorkflow, failedDeliveryWorkflow(SELLER), portfolioWorkflow(PORTFOLIO_WORKFLOW_ID, PORTFOLIO)],
+		publish: [BULK_SMS_WORKFLOW_ID, RETRY_SMS_WORKFLOW_ID, FAILED_DELIVERY_WORKFLOW_ID, PORTFOLIO_WORKFLOW_ID],
 		log: (line) => console.log(`  ${line}`),
 	});
 	console.log(`  cluster up in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
@@ -362,6 +365,35 @@ async function main() {
 		assert.equal(Object.keys(stored?.staticData?.[`node:${PORTFOLIO_NODE}`]?.sellers ?? {}).length, PORTFOLIO.length);
 		report.portfolio = { runs: runs.map((run) => ({ id: run.id, status: run.status })), failuresMadeMeanwhile: portfolioFailures.length };
 		console.log(`      ${JSON.stringify(report.portfolio)}`);
+	});
+
+	await check("7. n8n's Retry of an execution that failed on a worker (Cash-In refused row 41 of 60, Stop Workflow), with the original and the current workflow: no SMS twice, the refused row goes out when Cash-In takes it", async () => {
+		await configure({ latencyMs: 50, maxInFlight: null });
+		await resetLog();
+		await control('POST', '/faults', { endpoint: 'sendSms', bodyContains: '"qretry-41"', times: 2, fault: { kind: 'status', status: 400, body: { message: 'Recipient number is blocked' } } });
+		const before = await lastExecutionId();
+		const rows = smsRows('qretry', 60);
+		const answer = await fetch(`http://127.0.0.1:${cluster.main.instance.port}/webhook/${RETRY_SMS_WEBHOOK_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows }) });
+		assert.equal(answer.status, 200);
+		const [failed] = await waitForExecutions(RETRY_SMS_WORKFLOW_ID, before, 1, 120_000);
+		assert.equal(failed.status, 'error');
+		const rest = await restSession(cluster.main.instance);
+		const original = (await rest('POST', `/rest/executions/${failed.id}/retry`, { loadWorkflow: false })) as { id: string; status: string };
+		const current = (await rest('POST', `/rest/executions/${failed.id}/retry`, { loadWorkflow: true })) as { id: string; status: string };
+		const byRef = new Map<string, number[]>();
+		for (const request of (await requests()).filter((r) => r.endpoint === 'sendSms' && referenceOf(r).startsWith('qretry-'))) {
+			byRef.set(referenceOf(request), [...(byRef.get(referenceOf(request)) ?? []), request.status ?? 0]);
+		}
+		const ranOn = [failed.id, original.id, current.id].map((id) => cluster.workers.find((worker) => executionsRunBy(worker).has(String(id)))?.name ?? 'main');
+		const result = { statuses: [failed.status, original.status, current.status], ranOn, postsOfRow41: byRef.get('qretry-41') };
+		console.log(`      ${JSON.stringify(result)}`);
+		assert.deepEqual(result.statuses, ['error', 'error', 'success']);
+		assert.deepEqual(byRef.get('qretry-41'), [400, 400, 200]);
+		const postedTwice = [...byRef].filter(([ref, statuses]) => ref !== 'qretry-41' && statuses.length !== 1);
+		assert.deepEqual(postedTwice, [], 'rows posted more than once');
+		assert.equal(byRef.size, 60);
+		assert.ok(ranOn.every((name) => name !== 'main'), `every execution ran on a worker: ${ranOn.join(', ')}`);
+		report.retryOnWorker = result;
 	});
 
 	await check('3. a worker dies (SIGKILL) in the middle of a run: no SMS is sent twice; what n8n does with its executions', async () => {

@@ -52,6 +52,26 @@ export const bulkSmsWorkflow = {
 	settings: { executionOrder: 'v1' },
 };
 
+export const RETRY_SMS_WORKFLOW_ID = 'QueueRetrySms0001';
+export const RETRY_SMS_WEBHOOK_PATH = 'cash-in-retry-sms';
+
+/**
+ * The same bulk job as a partner builds it: the row's own reference, the node at its defaults (version 2,
+ * Stop Workflow, Skip Items Sent Before on). For n8n's Retry of an execution that failed on a worker.
+ */
+export const retrySmsWorkflow = {
+	...bulkSmsWorkflow,
+	id: RETRY_SMS_WORKFLOW_ID,
+	name: 'Queue: bulk SMS, retried after a refusal',
+	nodes: bulkSmsWorkflow.nodes.map((node) =>
+		node.name === 'Rows arrive'
+			? { ...node, id: 'qr-1', webhookId: '5c0f6f4e-6a55-4c1e-9a53-0b1c2d3e4f51', parameters: { ...node.parameters, path: RETRY_SMS_WEBHOOK_PATH } }
+			: node.name === 'Send SMS'
+				? { ...node, id: 'qr-3', typeVersion: 2, parameters: { ...node.parameters, additionalFields: { reference: '={{ $json.ref }}' } } }
+				: { ...node, id: `qr-${node.id}` },
+	),
+};
+
 /** The trigger polls on main every minute (n8n's shortest poll interval); a worker runs what it fires. */
 export function failedDeliveryWorkflow(sellerId: string) {
 	return {

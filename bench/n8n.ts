@@ -39,7 +39,10 @@ interface Config {
 
 const credentials = { cashInPartnerApi: EMULATOR_CREDENTIAL };
 
-function cashIn(parallel?: number): Record<string, unknown> {
+/** Every run sends new messages (the execution's ID in the text), so Skip Items Sent Before skips none. */
+const MESSAGE = '={{ $json.message }} {{ $execution.id }}';
+
+function cashIn(parallel?: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
 	return {
 		type: 'n8n-nodes-cash-in-partner.cashInPartner',
 		typeVersion: 1,
@@ -47,8 +50,9 @@ function cashIn(parallel?: number): Record<string, unknown> {
 			resource: 'sms',
 			operation: 'send',
 			recipient: '={{ $json.phone }}',
-			message: '={{ $json.message }}',
+			message: MESSAGE,
 			options: parallel === undefined ? {} : { parallelRequests: parallel },
+			...extra,
 		},
 		credentials,
 	};
@@ -67,7 +71,7 @@ function httpRequest(baseUrl: string, batchSize?: number): Record<string, unknow
 			bodyParameters: {
 				parameters: [
 					{ name: 'recipient', value: '={{ $json.phone }}' },
-					{ name: 'message', value: '={{ $json.message }}' },
+					{ name: 'message', value: MESSAGE },
 				],
 			},
 			options: batchSize === undefined ? {} : { batching: { batch: { batchSize, batchInterval: 0 } } },
@@ -82,6 +86,8 @@ function configs(baseUrl: string): Config[] {
 		// n8n's default On Error. The node checks every item before the first is sent in every mode; this
 		// row shows what that costs where it matters most (the run can stop), next to Continue's.
 		{ id: 'BenchCashInStop', label: `Cash-In Partner, default, On Error → Stop Workflow`, node: { ...cashIn(), onError: 'stopWorkflow' } },
+		// What remembering costs: the default (Skip Items Sent Before on) against the same node with it off.
+		{ id: 'BenchCashInNoMemory', label: 'Cash-In Partner, default, Skip Items Sent Before off', node: cashIn(undefined, { skipSentBefore: false }) },
 		...[8, 16, MAX_PARALLEL_REQUESTS]
 			.filter((parallel) => parallel !== DEFAULT_PARALLEL_REQUESTS)
 			.map((parallel) => ({ id: `BenchCashIn${parallel}`, label: `Cash-In Partner, ${parallel} in parallel`, node: cashIn(parallel) })),
@@ -229,6 +235,7 @@ async function main() {
 				defaultParallelRequests: DEFAULT_PARALLEL_REQUESTS,
 				results: byId,
 				nodeDefaultVsHttpRequest: { itemsPerSecond: +(node.itemsPerSecond / http.itemsPerSecond).toFixed(2), cpuPerItem: +(node.cpuMsPerItem / http.cpuMsPerItem).toFixed(2) },
+				skipSentBeforeOnVsOff: { itemsPerSecond: +(node.itemsPerSecond / summary.find((s) => s.id === 'BenchCashInNoMemory')!.itemsPerSecond).toFixed(3) },
 			}),
 		);
 	} finally {

@@ -33,7 +33,7 @@ import {
 } from '../../testing/n8n';
 import { projectPath } from '../../testing/paths';
 import { ensureN8n } from '../../testing/runtime';
-import { activeTrigger } from '../e2e/workflows';
+import { activeTrigger, e2eWorkflows } from '../e2e/workflows';
 import { everyOperation, everyOperationWorkflow } from './workflows';
 
 /** The matrix, oldest first, and why each version is in it. */
@@ -108,6 +108,16 @@ async function checkVersion(version: string, savedOnOldest: Record<string, unkno
 			assert.match(String(out('Send SMS')[0]?.messageId), /^sms_/);
 			assert.equal(emulator!.requestsTo('sendSms').filter((r) => r.acted && r.rawBody.includes(`COMPAT-${version}`)).length, 1);
 			assert.ok(!result.stdout.includes(emulator!.partnerKey), 'the partner key appears in the run output');
+		});
+
+		await check("the same rows run twice: the second run sends nothing and marks each item (Skip Items Sent Before, n8n's deduplication table)", async () => {
+			await importWorkflows(n8n!, [e2eWorkflows.runTwice]);
+			const runs = [await executeWorkflow(n8n!, e2eWorkflows.runTwice.id), await executeWorkflow(n8n!, e2eWorkflows.runTwice.id)];
+			for (const run of runs) assert.equal(run.status, 0, run.run?.data.resultData.error?.message ?? run.stderr.slice(-800));
+			assert.deepEqual(runs.map((run) => outputOf(run.run, 'Cash-In').map((item) => item.json.alreadySent)), [[false, false, false, false, false], [true, true, true, true, true]]);
+			const posted = emulator!.requestsTo('sendSms').filter((r) => r.rawBody.includes('"reference":"TW-'));
+			assert.equal(posted.length, 5, 'the second run posted again');
+			assert.ok(posted.every((r) => r.acted));
 		});
 
 		await check('On Error → Continue (using error output): good rows on the main output, bad ones on the error output', async () => {

@@ -4,7 +4,7 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { sentMemoryOf, type SentBeforeSettings } from '../../nodes/CashInPartner/actions/sentBefore';
+import { CLAIM_CHUNK, sentMemoryOf, type SentBeforeSettings } from '../../nodes/CashInPartner/actions/sentBefore';
 import { MemoryDeduplicator } from '../../testing/engine';
 
 const DAY = 86_400_000;
@@ -24,11 +24,11 @@ function nodeContext(store: MemoryDeduplicator, workflowId = 'wf-1'): IExecuteFu
 
 /** One execution at `at`: claims the identities and keeps what it did not find sent before. */
 async function execution(store: MemoryDeduplicator, at: number, identities: string[], settings: SentBeforeSettings = { weeks: 1, custom: false }) {
-	const memory = sentMemoryOf(nodeContext(store), settings, at)!;
-	const sentBefore = await memory.claim(identities.map((identity, itemIndex) => ({ itemIndex, identity })));
-	const sent = identities.map((_, i) => i).filter((i) => !sentBefore.has(i));
-	await memory.settle(sent, []);
-	return identities.map((_, i) => (sentBefore.has(i) ? 'skipped' : 'sent'));
+	const memory = sentMemoryOf(nodeContext(store), settings, identities.map((identity, itemIndex) => ({ itemIndex, identity })), at)!;
+	const outcomes = [];
+	for (let i = 0; i < identities.length; i++) outcomes.push((await memory.sentBefore(i)) ? 'skipped' : 'sent');
+	await memory.settle(outcomes.flatMap((outcome, i) => (outcome === 'sent' ? [i] : [])));
+	return outcomes;
 }
 
 test.each([0, 1, 3, 6])('sent on day %i of a calendar week: skipped at least 7 days, until the following week ends; sent again after', async (day) => {
@@ -58,11 +58,12 @@ test('changing Remember For keeps what was remembered: 4 weeks reaches back past
 
 test('released items are forgotten; kept items are recorded again if another process overwrote the row', async () => {
 	const store = new MemoryDeduplicator();
-	const memory = sentMemoryOf(nodeContext(store), { weeks: 1, custom: false }, MONDAY)!;
-	await memory.claim([{ itemIndex: 0, identity: 'kept' }, { itemIndex: 1, identity: 'refused' }]);
+	const memory = sentMemoryOf(nodeContext(store), { weeks: 1, custom: false }, [{ itemIndex: 0, identity: 'kept' }, { itemIndex: 1, identity: 'refused' }], MONDAY)!;
+	await memory.sentBefore(0);
+	await memory.sentBefore(1);
 	// Another worker wrote the row back from what it had read before this claim: the claim is lost.
 	await store.clearAllProcessedItems('node', { workflow: { id: 'wf-1' }, node: { id: 'node-1' } } as never);
-	await memory.settle([0], [1]);
+	await memory.settle([0]);
 	expect(await execution(store, MONDAY + DAY, ['kept', 'refused'])).toEqual(['skipped', 'sent']);
 });
 
@@ -73,4 +74,19 @@ test('a new item costs (weeks + 1) keys in the store; a skipped one costs none',
 	expect(await count()).toBe(4);
 	await execution(store, MONDAY + 8 * DAY, ['a', 'b']);
 	expect(await count()).toBe(4);
+});
+
+test(`items are claimed ${CLAIM_CHUNK} at a time as the run reaches them: a run that stops early leaves the rest unclaimed`, async () => {
+	const store = new MemoryDeduplicator();
+	const identities = Array.from({ length: CLAIM_CHUNK * 2 + 10 }, (_, i) => `item-${i}`);
+	const memory = sentMemoryOf(nodeContext(store), { weeks: 1, custom: false }, identities.map((identity, itemIndex) => ({ itemIndex, identity })), MONDAY)!;
+	const count = () => store.getProcessedDataCount('node', { workflow: { id: 'wf-1' }, node: { id: 'node-1' } } as never);
+	expect(await memory.sentBefore(0)).toBe(false);
+	expect(await count()).toBe(CLAIM_CHUNK * 2);
+	expect(await memory.sentBefore(CLAIM_CHUNK)).toBe(false);
+	expect(await count()).toBe(CLAIM_CHUNK * 4);
+	// Only items 0 and CLAIM_CHUNK were sent: the other claimed ones are released.
+	await memory.settle([0, CLAIM_CHUNK]);
+	expect(await count()).toBe(4); // the two sent items, (weeks + 1) keys each
+	expect(await execution(store, MONDAY + 60_000, identities)).toEqual(identities.map((_, i) => (i === 0 || i === CLAIM_CHUNK ? 'skipped' : 'sent')));
 });

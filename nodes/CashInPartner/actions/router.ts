@@ -150,7 +150,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	// 2. Sending.
 	const memory: RetryMemory | undefined = creates || handler.effect === 'watch' ? retryMemoryOf(this) : undefined;
-	const sentMemory = remembered ? sentMemoryOf(this, remembered) : undefined;
 	const { parallelRequests, timeoutMs } = readRequestOptions(this);
 	const api = createClient(this, { timeoutMs, gate: new RequestGate({ maxInFlight: parallelRequests }) });
 	// A credential that cannot be used is a problem of the run, not of an item.
@@ -159,7 +158,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	// What an earlier try of this execution did comes back as it was; the rest is claimed before sending.
 	const recalled = prepared.map((entry, itemIndex) => (entry instanceof Error ? undefined : memory?.recall(itemIndex)));
 	const toClaim = identities.flatMap((identity, itemIndex) => (identity !== undefined && !recalled[itemIndex] ? [{ itemIndex, identity }] : []));
-	const sentBefore = sentMemory ? await sentMemory.claim(toClaim) : new Set<number>();
+	const sentMemory = remembered ? sentMemoryOf(this, remembered, toClaim) : undefined;
 	const results: INodeExecutionData[][] = new Array(input.length);
 	const done: number[] = [];
 	const commits: Array<() => void> = [];
@@ -188,11 +187,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					return;
 				}
 				if (earlier?.kind === 'uncertain') return fail(itemIndex, earlier.error);
-				if (sentBefore.has(itemIndex)) {
-					results[itemIndex] = outputItems(this, alreadySentJson(item.sameAs!.shown, remembered!), itemIndex);
-					return;
-				}
 				try {
+					if (await sentMemory?.sentBefore(itemIndex)) {
+						results[itemIndex] = outputItems(this, alreadySentJson(item.sameAs!.shown, remembered!), itemIndex);
+						return;
+					}
 					const { json, warning, commit } = await item.send(api);
 					results[itemIndex] = outputItems(this, creates ? withAlreadySent(json) : json, itemIndex, warning);
 					if (warning !== undefined) warnings.push(warning);
@@ -210,10 +209,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		);
 	} finally {
 		// What Cash-In carried out or may have stays remembered; refused and unsent items are forgotten.
-		if (sentMemory) {
-			const kept = new Set([...done, ...uncertain]);
-			await sentMemory.settle([...kept], toClaim.map(({ itemIndex }) => itemIndex).filter((itemIndex) => !kept.has(itemIndex) && !sentBefore.has(itemIndex)));
-		}
+		await sentMemory?.settle([...done, ...uncertain]);
 	}
 
 	if (failure) {
@@ -235,9 +231,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			location: 'outputPane',
 		});
 	}
-	if (sentBefore.size) {
+	const skipped = sentMemory?.skipped ?? 0;
+	if (skipped) {
 		this.addExecutionHints?.({
-			message: `${items(sentBefore.size)} ${sentBefore.size === 1 ? 'was' : 'were'} not sent: this node already sent ${sentBefore.size === 1 ? 'it' : 'them'} (alreadySent = true). To send an item again on purpose, turn off "Skip Items Sent Before" or give it another Item Key.`,
+			message: `${items(skipped)} ${skipped === 1 ? 'was' : 'were'} not sent: this node already sent ${skipped === 1 ? 'it' : 'them'} (alreadySent = true). To send an item again on purpose, turn off "Skip Items Sent Before" or give it another Item Key.`,
 			type: 'info',
 			location: 'outputPane',
 		});

@@ -17,6 +17,8 @@
  *   (harmless: a later lookup that reaches them also reaches the current week's).
  * - An item is claimed (recorded) before it is sent, so a second execution that starts meanwhile skips it.
  *   Items Cash-In refused, or that were never sent because the run stopped, are released afterwards.
+ *   Claims go in chunks of CLAIM_CHUNK items, as the run reaches them: should n8n die mid-run, at most
+ *   that many items stay claimed without having been sent.
  * - In this process every call for one node goes through one queue (`serialised`), so two executions at
  *   once cannot both claim an item or overwrite each other's row. Across processes (queue-mode workers)
  *   n8n offers no lock: at the end of a run the node records its claims once more, which repairs a row
@@ -135,57 +137,83 @@ function serialised<T>(queue: string, work: () => Promise<T>): Promise<T> {
 	return result;
 }
 
+/** Items claimed per call to n8n's store: a crash mid-run leaves at most this many claimed but unsent. */
+export const CLAIM_CHUNK = 250;
+
 export interface SentMemory {
 	/**
-	 * Claims the items for this run, before any is sent. Returns the indexes of items sent before (by an
-	 * earlier or a concurrent execution), which must not be sent.
+	 * Whether the item was sent before (by an earlier or a concurrent execution, or an earlier item of this
+	 * run with the same identity): then it must not be sent. Otherwise it is now claimed for this run. Items
+	 * are claimed in chunks, in input order, just before they are sent.
 	 */
-	claim(items: Array<{ itemIndex: number; identity: string }>): Promise<Set<number>>;
-	/** After the run: forgets the claimed items Cash-In did not act on, and records the rest once more. */
-	settle(kept: number[], released: number[]): Promise<void>;
+	sentBefore(itemIndex: number): Promise<boolean>;
+	/** After the run: claimed items not in `kept` (refused, or never sent) are forgotten; the rest recorded once more. */
+	settle(kept: number[]): Promise<void>;
+	/** How many items were found sent before, so far. */
+	readonly skipped: number;
 }
 
-/** Undefined where n8n gives no store or the workflow has no ID yet (an unsaved workflow in the editor). */
-export function sentMemoryOf(ctx: IExecuteFunctions, settings: SentBeforeSettings, now = Date.now()): SentMemory | undefined {
+/**
+ * The memory for one run of the node over `items` (those to be sent, with their identities). Undefined
+ * where n8n gives no store or the workflow has no ID yet (an unsaved workflow in the editor).
+ */
+export function sentMemoryOf(ctx: IExecuteFunctions, settings: SentBeforeSettings, items: Array<{ itemIndex: number; identity: string }>, now = Date.now()): SentMemory | undefined {
 	const workflowId = ctx.getWorkflow().id;
 	if (!workflowId || typeof ctx.helpers.checkProcessedAndRecord !== 'function') return undefined;
 	const queue = `${workflowId}/${ctx.getNode().id}`;
 	const week = weekOf(now);
 	const options = { ...MODE, maxEntries: MAX_REMEMBERED_KEYS };
 	const keysOf = (identity: string) => Array.from({ length: settings.weeks + 1 }, (_, back) => `${KEY_VERSION}/${week - back}/${identity}`);
+	const chunkOf = new Map(items.map(({ itemIndex }, position) => [itemIndex, Math.floor(position / CLAIM_CHUNK)]));
+	const chunks = new Map<number, Promise<Set<number>>>();
 	const claimed = new Map<number, string[]>();
+	let skipped = 0;
+
+	async function claim(chunk: Array<{ itemIndex: number; identity: string }>): Promise<Set<number>> {
+		// Two items of one chunk with the same identity: the first is claimed, the second counts as sent.
+		const first = new Map<string, number>();
+		for (const { itemIndex, identity } of chunk) if (!first.has(identity)) first.set(identity, itemIndex);
+		const keys = new Map([...first.keys()].map((identity) => [identity, keysOf(identity)]));
+		return await serialised(queue, async () => {
+			const checked = await ctx.helpers.checkProcessedAndRecord([...keys.values()].flat(), 'node', options);
+			const known = new Set(checked.processed.map(String));
+			const sentBefore = new Set<number>();
+			const unrecord: string[] = [];
+			for (const [identity, ownKeys] of keys) {
+				if (ownKeys.some((key) => known.has(key))) {
+					sentBefore.add(first.get(identity)!);
+					unrecord.push(...ownKeys.filter((key) => !known.has(key)));
+				} else claimed.set(first.get(identity)!, ownKeys);
+			}
+			for (const { itemIndex, identity } of chunk) if (first.get(identity) !== itemIndex) sentBefore.add(itemIndex);
+			if (unrecord.length) await ctx.helpers.removeProcessed(unrecord, 'node', options);
+			skipped += sentBefore.size;
+			return sentBefore;
+		});
+	}
 
 	return {
-		async claim(items) {
-			if (items.length === 0) return new Set();
-			// Two items of one run with the same identity: the first is claimed, the second counts as sent.
-			const first = new Map<string, number>();
-			for (const { itemIndex, identity } of items) if (!first.has(identity)) first.set(identity, itemIndex);
-			const keys = new Map([...first.keys()].map((identity) => [identity, keysOf(identity)]));
-			return await serialised(queue, async () => {
-				const checked = await ctx.helpers.checkProcessedAndRecord([...keys.values()].flat(), 'node', options);
-				const known = new Set(checked.processed.map(String));
-				const sentBefore = new Set<number>();
-				const unrecord: string[] = [];
-				for (const [identity, ownKeys] of keys) {
-					if (ownKeys.some((key) => known.has(key))) {
-						sentBefore.add(first.get(identity)!);
-						unrecord.push(...ownKeys.filter((key) => !known.has(key)));
-					} else claimed.set(first.get(identity)!, ownKeys);
-				}
-				for (const { itemIndex, identity } of items) if (first.get(identity) !== itemIndex) sentBefore.add(itemIndex);
-				if (unrecord.length) await ctx.helpers.removeProcessed(unrecord, 'node', options);
-				return sentBefore;
-			});
+		async sentBefore(itemIndex) {
+			const chunk = chunkOf.get(itemIndex);
+			if (chunk === undefined) return false;
+			let result = chunks.get(chunk);
+			if (!result) chunks.set(chunk, (result = claim(items.slice(chunk * CLAIM_CHUNK, (chunk + 1) * CLAIM_CHUNK))));
+			return (await result).has(itemIndex);
 		},
-		async settle(kept, released) {
-			const forget = released.flatMap((itemIndex) => claimed.get(itemIndex) ?? []);
-			const again = kept.map((itemIndex) => claimed.get(itemIndex)?.[0]).filter((key): key is string => key !== undefined);
+		async settle(kept) {
+			// A chunk still being claimed (the run stopped meanwhile) is settled with the rest.
+			await Promise.allSettled(chunks.values());
+			const keep = new Set(kept);
+			const forget = [...claimed].flatMap(([itemIndex, keys]) => (keep.has(itemIndex) ? [] : keys));
+			const again = [...claimed].flatMap(([itemIndex, keys]) => (keep.has(itemIndex) ? [keys[0]] : []));
 			if (!forget.length && !again.length) return;
 			await serialised(queue, async () => {
 				if (forget.length) await ctx.helpers.removeProcessed(forget, 'node', options);
 				if (again.length) await ctx.helpers.checkProcessedAndRecord(again, 'node', options);
 			});
+		},
+		get skipped() {
+			return skipped;
 		},
 	};
 }

@@ -178,6 +178,15 @@ describe('Skip Items Sent Before (on by default)', () => {
 		expect(emulator().requestsTo('sendSms').map((r) => (r.body as IDataObject).message)).toEqual(['First reminder', 'Second reminder']);
 	});
 
+	test('a custom Item Key given as an object: the order of its fields does not matter', async () => {
+		const workflowId = newWorkflow();
+		const row = { ...rowsOf(1, 'XE')[0], caseId: 'CASE-9', step: 2 };
+		await run(emulator(), { parameters: smsFromItems({ sameItemWhen: 'custom', itemKey: '={{ { caseId: $json.caseId, step: $json.step } }}' }), items: [row], workflowId });
+		const second = await run(emulator(), { parameters: smsFromItems({ sameItemWhen: 'custom', itemKey: '={{ { step: $json.step, caseId: $json.caseId } }}' }), items: [row], workflowId });
+		expect(jsonOf(second).map((json) => json.alreadySent)).toEqual([true]);
+		expect(emulator().requestsTo('sendSms')).toHaveLength(1);
+	});
+
 	test('a custom Item Key that is empty stops the item before anything is sent, naming the field and the item', async () => {
 		const custom = smsFromItems({ sameItemWhen: 'custom', itemKey: '={{ $json.caseId }}' });
 		const result = await run(emulator(), { parameters: custom, items: [{ ...rowsOf(1, 'XC')[0], caseId: 'C-1' }, rowsOf(2, 'XC')[1]] });

@@ -24,7 +24,7 @@ function nodeContext(store: MemoryDeduplicator, workflowId = 'wf-1'): IExecuteFu
 
 /** One execution at `at`: claims the identities and keeps what it did not find sent before. */
 async function execution(store: MemoryDeduplicator, at: number, identities: string[], settings: SentBeforeSettings = { weeks: 1, custom: false }) {
-	const memory = sentMemoryOf(nodeContext(store), settings, identities.map((identity, itemIndex) => ({ itemIndex, identity })), at)!;
+	const memory = sentMemoryOf(nodeContext(store), settings, identities.map((identity, itemIndex) => ({ itemIndex, identity })), () => at)!;
 	const outcomes = [];
 	for (let i = 0; i < identities.length; i++) outcomes.push((await memory.sentBefore(i)) ? 'skipped' : 'sent');
 	await memory.settle(outcomes.flatMap((outcome, i) => (outcome === 'sent' ? [i] : [])));
@@ -58,7 +58,7 @@ test('changing Remember For keeps what was remembered: 4 weeks reaches back past
 
 test('released items are forgotten; kept items are recorded again if another process overwrote the row', async () => {
 	const store = new MemoryDeduplicator();
-	const memory = sentMemoryOf(nodeContext(store), { weeks: 1, custom: false }, [{ itemIndex: 0, identity: 'kept' }, { itemIndex: 1, identity: 'refused' }], MONDAY)!;
+	const memory = sentMemoryOf(nodeContext(store), { weeks: 1, custom: false }, [{ itemIndex: 0, identity: 'kept' }, { itemIndex: 1, identity: 'refused' }], () => MONDAY)!;
 	await memory.sentBefore(0);
 	await memory.sentBefore(1);
 	// Another worker wrote the row back from what it had read before this claim: the claim is lost.
@@ -79,7 +79,7 @@ test('a new item costs (weeks + 1) keys in the store; a skipped one costs none',
 test(`items are claimed ${CLAIM_CHUNK} at a time as the run reaches them: a run that stops early leaves the rest unclaimed`, async () => {
 	const store = new MemoryDeduplicator();
 	const identities = Array.from({ length: CLAIM_CHUNK * 2 + 10 }, (_, i) => `item-${i}`);
-	const memory = sentMemoryOf(nodeContext(store), { weeks: 1, custom: false }, identities.map((identity, itemIndex) => ({ itemIndex, identity })), MONDAY)!;
+	const memory = sentMemoryOf(nodeContext(store), { weeks: 1, custom: false }, identities.map((identity, itemIndex) => ({ itemIndex, identity })), () => MONDAY)!;
 	const count = () => store.getProcessedDataCount('node', { workflow: { id: 'wf-1' }, node: { id: 'node-1' } } as never);
 	expect(await memory.sentBefore(0)).toBe(false);
 	expect(await count()).toBe(CLAIM_CHUNK * 2);
@@ -89,4 +89,15 @@ test(`items are claimed ${CLAIM_CHUNK} at a time as the run reaches them: a run 
 	await memory.settle([0, CLAIM_CHUNK]);
 	expect(await count()).toBe(4); // the two sent items, (weeks + 1) keys each
 	expect(await execution(store, MONDAY + 60_000, identities)).toEqual(identities.map((_, i) => (i === 0 || i === CLAIM_CHUNK ? 'skipped' : 'sent')));
+});
+
+test('a run that crosses Monday midnight: an item claimed on Sunday and sent on Monday is remembered 7 days from Monday', async () => {
+	const store = new MemoryDeduplicator();
+	let now = MONDAY - 10 * 60_000; // Sunday 23:50
+	const memory = sentMemoryOf(nodeContext(store), { weeks: 1, custom: false }, [{ itemIndex: 0, identity: 'x' }], () => now)!;
+	expect(await memory.sentBefore(0)).toBe(false);
+	now = MONDAY + 10 * 60_000; // Cash-In carries it out, and the run ends, on Monday 00:10
+	await memory.settle([0]);
+	expect(await execution(store, MONDAY + 7 * DAY + 5 * 60_000, ['x'])).toEqual(['skipped']);
+	expect(await execution(store, MONDAY + 14 * DAY, ['x'])).toEqual(['sent']);
 });

@@ -71,30 +71,39 @@ export const creditorKeyDisplayParameters: INodeProperties[] = [
 	},
 ];
 
-const maskKey = (key: string) => `••••${key.slice(-4)}`;
+/** The last 4 characters of a long secret; nothing of a short one. */
+const maskKey = (key: string) => (key.length > 8 ? `••••${key.slice(-4)}` : '••••');
 
 /** Field names that may hold a secret: the creditor's key and anything Cash-In adds beside it. */
 const SECRET_NAME = /key|token|secret|password|credential/i;
+/** Fields that describe a secret rather than hold one, kept readable inside a secret-named object. */
+const DESCRIBES_SECRET = /^(environment|type|kind|validUntil|expiresAt|createdAt|creditorId|customerCode)$/;
 
 /**
  * The user's choice (Creditor Key in Output) applied to every field whose name looks like a secret, at any
- * depth: the creditor's `apiKey`, and an `apiSecret`, a `token` or a `credentials` string Cash-In may add.
- * Objects under such a name are walked (so `credentials.environment` stays readable). Never changes the input.
+ * depth: the creditor's `apiKey`, and an `apiSecret`, a `token`, a list of keys or a `credentials` value
+ * Cash-In may add. Inside an object or list under such a name every value is taken for a secret, except
+ * the fields that only describe it (so `credentials.environment` stays readable). Never changes the input.
  */
 export function presentKeysIn(value: IDataObject, display: CreditorKeyDisplay): IDataObject {
 	if (display === 'full') return value;
-	const walk = (node: unknown): unknown => {
-		if (Array.isArray(node)) return node.map(walk);
-		if (node === null || typeof node !== 'object') return node;
+	const OMIT = Symbol('omit');
+	const hide = (node: unknown): unknown => {
+		if (Array.isArray(node)) return node.map(hide).filter((inner) => inner !== OMIT);
+		if (node !== null && typeof node === 'object') return walk(node as IDataObject, true);
+		if (typeof node === 'string' || typeof node === 'number') return display === 'masked' ? maskKey(String(node)) : OMIT;
+		return node;
+	};
+	const walk = (node: IDataObject, withinSecret: boolean): IDataObject => {
 		const out: IDataObject = {};
-		for (const [name, inner] of Object.entries(node as IDataObject)) {
-			if (SECRET_NAME.test(name) && (typeof inner === 'string' || typeof inner === 'number')) {
-				if (display === 'masked') out[name] = maskKey(String(inner));
-			} else out[name] = walk(inner) as IDataObject[string];
+		for (const [name, inner] of Object.entries(node)) {
+			const secret = (withinSecret && !DESCRIBES_SECRET.test(name)) || SECRET_NAME.test(name);
+			const shown = secret ? hide(inner) : Array.isArray(inner) ? inner.map((one) => (one !== null && typeof one === 'object' ? walk(one as IDataObject, false) : one)) : inner !== null && typeof inner === 'object' ? walk(inner as IDataObject, false) : inner;
+			if (shown !== OMIT) out[name] = shown as IDataObject[string];
 		}
 		return out;
 	};
-	return walk(value) as IDataObject;
+	return walk(value, false);
 }
 
 /**

@@ -108,7 +108,7 @@ export const evenedOut = (text: string) => text.normalize('NFC').replace(/\s+/g,
 export function identityOf(ctx: IExecuteFunctions, settings: SentBeforeSettings, itemIndex: number, content: string): string {
 	if (!settings.custom) return `content:${content}`;
 	const raw = ctx.getNodeParameter('itemKey', itemIndex, '') as unknown;
-	const key = evenedOut(raw === undefined || raw === null ? '' : typeof raw === 'object' ? JSON.stringify(raw) : String(raw));
+	const key = evenedOut(raw === undefined || raw === null ? '' : typeof raw === 'object' ? stableJson(raw) : String(raw));
 	if (!key) {
 		throw new NodeOperationError(ctx.getNode(), `Item Key is empty [item ${itemIndex}]`, {
 			itemIndex,
@@ -117,6 +117,12 @@ export function identityOf(ctx: IExecuteFunctions, settings: SentBeforeSettings,
 	}
 	return `key:${key}`;
 }
+
+/** JSON whose object keys are sorted, so `{ caseId, step }` and `{ step, caseId }` are one key. */
+const stableJson = (value: unknown): string =>
+	JSON.stringify(value, (_, inner: unknown) =>
+		inner !== null && typeof inner === 'object' && !Array.isArray(inner) ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : inner,
+	);
 
 /** Calendar weeks since 1970, Monday to Sunday in UTC (1 January 1970 was a Thursday). */
 const weekOf = (ms: number) => Math.floor((Math.floor(ms / DAY_MS) + 3) / 7);
@@ -157,16 +163,22 @@ export interface SentMemory {
  * The memory for one run of the node over `items` (those to be sent, with their identities). Undefined
  * where n8n gives no store or the workflow has no ID yet (an unsaved workflow in the editor).
  */
-export function sentMemoryOf(ctx: IExecuteFunctions, settings: SentBeforeSettings, items: Array<{ itemIndex: number; identity: string }>, now = Date.now()): SentMemory | undefined {
+export function sentMemoryOf(
+	ctx: IExecuteFunctions,
+	settings: SentBeforeSettings,
+	items: Array<{ itemIndex: number; identity: string }>,
+	clock: () => number = Date.now,
+): SentMemory | undefined {
 	const workflowId = ctx.getWorkflow().id;
 	if (!workflowId || typeof ctx.helpers.checkProcessedAndRecord !== 'function') return undefined;
 	const queue = `${workflowId}/${ctx.getNode().id}`;
-	const week = weekOf(now);
 	const options = { ...MODE, maxEntries: MAX_REMEMBERED_KEYS };
-	const keysOf = (identity: string) => Array.from({ length: settings.weeks + 1 }, (_, back) => `${KEY_VERSION}/${week - back}/${identity}`);
+	const keyOf = (identity: string, week: number) => `${KEY_VERSION}/${week}/${identity}`;
+	// The week when the chunk is claimed, just before its items are sent (a long run may cross a Monday).
+	const keysOf = (identity: string, week = weekOf(clock())) => Array.from({ length: settings.weeks + 1 }, (_, back) => keyOf(identity, week - back));
 	const chunkOf = new Map(items.map(({ itemIndex }, position) => [itemIndex, Math.floor(position / CLAIM_CHUNK)]));
 	const chunks = new Map<number, Promise<Set<number>>>();
-	const claimed = new Map<number, string[]>();
+	const claimed = new Map<number, { identity: string; keys: string[] }>();
 	let skipped = 0;
 
 	async function claim(chunk: Array<{ itemIndex: number; identity: string }>): Promise<Set<number>> {
@@ -183,7 +195,7 @@ export function sentMemoryOf(ctx: IExecuteFunctions, settings: SentBeforeSetting
 				if (ownKeys.some((key) => known.has(key))) {
 					sentBefore.add(first.get(identity)!);
 					unrecord.push(...ownKeys.filter((key) => !known.has(key)));
-				} else claimed.set(first.get(identity)!, ownKeys);
+				} else claimed.set(first.get(identity)!, { identity, keys: ownKeys });
 			}
 			for (const { itemIndex, identity } of chunk) if (first.get(identity) !== itemIndex) sentBefore.add(itemIndex);
 			if (unrecord.length) await ctx.helpers.removeProcessed(unrecord, 'node', options);
@@ -204,8 +216,11 @@ export function sentMemoryOf(ctx: IExecuteFunctions, settings: SentBeforeSetting
 			// A chunk still being claimed (the run stopped meanwhile) is settled with the rest.
 			await Promise.allSettled(chunks.values());
 			const keep = new Set(kept);
-			const forget = [...claimed].flatMap(([itemIndex, keys]) => (keep.has(itemIndex) ? [] : keys));
-			const again = [...claimed].flatMap(([itemIndex, keys]) => (keep.has(itemIndex) ? [keys[0]] : []));
+			const forget = [...claimed].flatMap(([itemIndex, { keys }]) => (keep.has(itemIndex) ? [] : keys));
+			// Kept items are recorded once more (repairing a row another process overwrote meanwhile), also
+			// under the week the run ends in, so an item sent after a Monday midnight counts from that week.
+			const weekNow = weekOf(clock());
+			const again = [...new Set([...claimed].flatMap(([itemIndex, { identity, keys }]) => (keep.has(itemIndex) ? [keys[0], keyOf(identity, weekNow)] : [])))];
 			if (!forget.length && !again.length) return;
 			await serialised(queue, async () => {
 				if (forget.length) await ctx.helpers.removeProcessed(forget, 'node', options);

@@ -25,9 +25,16 @@ export interface CallContext {
 
 const MAX_SHOWN_TEXT = 300;
 
-/** Replaces the secret wherever it appears (an echoing proxy or API could put it in a body). */
+/**
+ * Replaces the secret wherever it appears (an echoing proxy or API could put it in a body): as stored, as
+ * a server reads it from the header (without the spaces a paste may have left around it), and as it reads
+ * inside JSON (a `"` or `\` escaped).
+ */
 export function scrub(text: string, secret: string): string {
-	return secret.length >= 4 ? text.split(secret).join('••••') : text;
+	const forms = new Set([secret, secret.trim(), JSON.stringify(secret).slice(1, -1), JSON.stringify(secret.trim()).slice(1, -1)]);
+	let scrubbed = text;
+	for (const form of [...forms].sort((a, b) => b.length - a.length)) if (form.length >= 4) scrubbed = scrubbed.split(form).join('••••');
+	return scrubbed;
 }
 
 /**

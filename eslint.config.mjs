@@ -5,6 +5,9 @@ import { config } from '@n8n/node-cli/eslint';
 const NOT_PUBLISHED = ['**/emulator', '**/emulator/**', '**/testing', '**/testing/**', '**/test', '**/test/**', '**/bench/**', '**/tools/**', '**/scripts/**'];
 
 export default [
+	// `n8n-node lint` runs `eslint .`: only the package n8n loads is linted (with n8n's rules); tests, the
+	// emulator, tools and benchmarks are checked by tsc (tsconfig.dev.json) and never published.
+	{ ignores: ['dist/**', 'build/**', 'coverage/**', 'test/**', 'testing/**', 'emulator/**', 'bench/**', 'tools/**', 'scripts/**', 'examples/**', 'docs/**', '*.js', '*.mjs'] },
 	...config,
 	{
 		files: ['nodes/**/*.ts', 'credentials/**/*.ts'],

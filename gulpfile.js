@@ -1,17 +1,11 @@
-// Copies what tsc does not — icons and codex files — next to the compiled node and credential files, then
-// writes the operations' output schemas (scripts/output-schemas.js) where n8n's editor reads them.
-const { src, dest, series } = require('gulp');
+// The asset step of `npm run build`: copies what tsc does not — the icons — next to the compiled node and
+// credential files, and the output schemas as they are written (tsc copies the codex files and schemas,
+// but re-indented): the same as n8n's own `n8n-node build` copies.
+const { src, dest } = require('gulp');
 
 function copyAssets() {
-	return src(['nodes/**/*.{svg,png,json}', 'credentials/**/*.{svg,png}'], { base: '.', encoding: false }).pipe(
-		dest('dist'),
-	);
+	return src(['nodes/**/*.{svg,png}', 'credentials/**/*.{svg,png}', 'nodes/**/__schema__/**/*.json'], { base: '.', encoding: false }).pipe(dest('dist'));
 }
 
-function outputSchemas(done) {
-	require('./scripts/output-schemas');
-	done();
-}
-
-exports.build = series(copyAssets, outputSchemas);
+exports.build = copyAssets;
 exports.default = exports.build;

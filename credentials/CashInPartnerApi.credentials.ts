@@ -71,7 +71,7 @@ export class CashInPartnerApi implements ICredentialType {
 		},
 		{
 			displayName:
-				'Production calls are accepted only from IP addresses registered with Cash-In IT: register the outgoing IP address of this n8n before using a production key.',
+				'Production calls are accepted only from IP addresses registered with Cash-In IT: register the outgoing IP address of this n8n before using a production key. No fixed address (a cloud machine, a laptop)? Send the traffic through a proxy that has one: set HTTPS_PROXY (and HTTP_PROXY) on the n8n server to the proxy, and list in NO_PROXY the hosts that should not use it. Details: README, Network.',
 			name: 'ipNotice',
 			type: 'notice',
 			default: '',
@@ -110,7 +110,7 @@ export class CashInPartnerApi implements ICredentialType {
 				properties: {
 					value: 403,
 					message:
-						'This key may not use partner services: use the partner-level key (not a creditor\'s key), and for production register this n8n\'s IP address with Cash-In IT.',
+						'This key may not use partner services: use the partner-level key (not a creditor\'s key), and for production register this n8n\'s outgoing IP address with Cash-In IT (or send its traffic through a proxy with a registered address: HTTPS_PROXY on the n8n server).',
 				},
 			},
 		],

@@ -70,6 +70,8 @@ export interface RecordedRequest {
 	auth: AuthKind;
 	status?: number;
 	fault?: Fault['kind'];
+	/** The `Via` header, when a proxy forwarded the request. */
+	via?: string;
 	/** Whether the emulator carried the request out (created, updated, sent). */
 	acted: boolean;
 	/** When it arrived and when it was answered (ms since the epoch), for throughput against a limit. */
@@ -174,6 +176,8 @@ export class Emulator {
 			auth: this.authKind(req.headers[API_KEY_HEADER.toLowerCase()]),
 			acted: false,
 			receivedAt: Date.now(),
+			// A proxy on the way says so (RFC 9110 Via): the e2e tier checks that requests went through one.
+			via: typeof req.headers.via === 'string' ? req.headers.via : undefined,
 		};
 		if (this.options.recordRequests !== false) this.requests.push(record);
 		const route = findRoute(method, path);

@@ -1,11 +1,14 @@
-// Writes the output schema of every operation (and of the trigger) as JSON Schema into
-// dist/nodes/CashInPartner/__schema__/v<version>/<resource>/<operation>.json, where n8n's editor finds
-// them: it shows a node's output fields ("Preview") for mapping before the node has run once.
-// Built from the contract's response schemas (dist/, compiled just before), plus the fields the node adds.
+// The output schema of every operation (and of the trigger) as JSON Schema, at
+// nodes/CashInPartner/__schema__/v<version>/<resource>/<operation>.json, where n8n's editor finds them: it
+// shows a node's output fields ("Preview") for mapping before the node has run once. They live in the
+// source tree, as n8n's node tooling expects (`n8n-node build` copies **/__schema__/**), and tsc copies
+// them into dist/. Built from the contract's response schemas (dist/, compiled just before), plus the fields
+// the node adds. `npm run schemas` writes them; test/release/outputSchemas.test.ts fails when they differ.
 const fs = require('node:fs');
 const path = require('node:path');
 
 const dist = path.join(__dirname, '..', 'dist', 'nodes', 'CashInPartner');
+const source = path.join(__dirname, '..', 'nodes', 'CashInPartner');
 const schemas = require(path.join(dist, 'contract', 'schemas.js'));
 
 /** JSON Schema of a zod 3 schema, for the kinds the contract uses. */
@@ -56,15 +59,26 @@ const outputs = {
 	sms: { send: withFields(schemas.sendSmsResponseSchema, { encoding: string, reference: string, ...sentBefore }) },
 };
 
-function write(file, schema) {
-	fs.mkdirSync(path.dirname(file), { recursive: true });
-	fs.writeFileSync(file, `${JSON.stringify(schema, null, '\t')}\n`);
+/** Every schema file, by its path under nodes/CashInPartner/, with the text it must hold. */
+function expectedSchemaFiles() {
+	const files = {};
+	const add = (relative, schema) => (files[relative] = `${JSON.stringify(schema, null, '\t')}\n`);
+	for (const version of ['1.0.0', '2.0.0']) {
+		for (const [resource, operations] of Object.entries(outputs)) {
+			for (const [operation, schema] of Object.entries(operations)) add(path.join('__schema__', `v${version}`, resource, `${operation}.json`), schema);
+		}
+	}
+	// The trigger shares the folder: its node has no resource or operation, so n8n looks for output.json.
+	add(path.join('__schema__', 'v1.0.0', 'output.json'), deliveryEvent);
+	return files;
 }
 
-for (const version of ['1.0.0', '2.0.0']) {
-	for (const [resource, operations] of Object.entries(outputs)) {
-		for (const [operation, schema] of Object.entries(operations)) write(path.join(dist, '__schema__', `v${version}`, resource, `${operation}.json`), schema);
+module.exports = { expectedSchemaFiles, sourceDir: source };
+
+if (require.main === module && process.argv.includes('--write')) {
+	fs.rmSync(path.join(source, '__schema__'), { recursive: true, force: true });
+	for (const [relative, text] of Object.entries(expectedSchemaFiles())) {
+		fs.mkdirSync(path.dirname(path.join(source, relative)), { recursive: true });
+		fs.writeFileSync(path.join(source, relative), text);
 	}
 }
-// The trigger shares the folder: its node has no resource or operation, so n8n looks for output.json.
-write(path.join(dist, '__schema__', 'v1.0.0', 'output.json'), deliveryEvent);

@@ -10,6 +10,7 @@
  * attested commit from GitHub) cannot run before publishing; the publish workflow provides them.
  *
  * Usage: node scripts/scan.mjs [--package-dir <folder with package.json>]   (default: this project)
+ *        node scripts/scan.mjs --tarball <file.tgz>   (scan exactly the tarball that will be published)
  * Exit code 0 = no finding, 1 = findings (printed), 2 = the scan itself could not run.
  */
 import { spawnSync } from 'node:child_process';
@@ -26,13 +27,18 @@ const { analyzePackage, SOURCE_FILE_PATTERNS } = await import('@n8n/scan-communi
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const argIndex = process.argv.indexOf('--package-dir');
 const packageDir = path.resolve(argIndex > 0 ? process.argv[argIndex + 1] : ROOT);
+const tarballIndex = process.argv.indexOf('--tarball');
+const givenTarball = tarballIndex > 0 ? path.resolve(process.argv[tarballIndex + 1]) : undefined;
 
 /** The files `npm pack` would publish, unpacked as the scanner unpacks a download. */
 function packAndUnpack(work) {
-	// A neutral working directory: the project's .npmrc must not decide what a packed copy contains.
-	const packed = spawnSync('npm', ['pack', packageDir, '--silent', '--ignore-scripts', '--pack-destination', work], { cwd: work, encoding: 'utf8' });
-	if (packed.status !== 0) throw new Error(`npm pack failed: ${packed.stderr}`);
-	const tarball = path.join(work, packed.stdout.trim().split('\n').pop());
+	let tarball = givenTarball;
+	if (!tarball) {
+		// A neutral working directory: the project's .npmrc must not decide what a packed copy contains.
+		const packed = spawnSync('npm', ['pack', packageDir, '--silent', '--ignore-scripts', '--pack-destination', work], { cwd: work, encoding: 'utf8' });
+		if (packed.status !== 0) throw new Error(`npm pack failed: ${packed.stderr}`);
+		tarball = path.join(work, packed.stdout.trim().split('\n').pop());
+	}
 	const unpacked = path.join(work, 'package');
 	fs.mkdirSync(unpacked);
 	const untar = spawnSync('tar', ['-xzf', tarball, '-C', unpacked, '--strip-components=1']);

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { freePort } from './n8n';
 import { removeOnExit, type ServerProcess, startServer } from './processes';
 
-const INSTALL_HINT = 'On Debian or Ubuntu: apt-get install postgresql redis-server (.ci/run does this when they are missing).';
+const INSTALL_HINT = 'On Debian or Ubuntu: apt-get install postgresql redis-server tinyproxy (.ci/run does this when they are missing).';
 
 function which(command: string): string | undefined {
 	const found = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' });
@@ -94,4 +94,39 @@ export async function startRedis(): Promise<Redis> {
 	const server = startServer('redis', binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'], { cwd: dir });
 	await server.waitForLine(/Ready to accept connections/, 30_000);
 	return { server, port, n8nEnv: { QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(port) } };
+}
+
+export interface Proxy {
+	server: ServerProcess;
+	url: string;
+	/** The request lines the proxy forwarded, e.g. `GET http://127.0.0.1:4010/partner/… HTTP/1.1`. */
+	requests(): string[];
+	/** Everything the proxy logged. */
+	log(): string;
+}
+
+/**
+ * An HTTP proxy (tinyproxy, Debian's package) on a free loopback port, standing in for the partner's
+ * outgoing proxy with a fixed address. It adds a `Via` header to what it forwards and logs each request line.
+ */
+export async function startProxy(): Promise<Proxy> {
+	const binary = which('tinyproxy');
+	if (!binary) throw new Error(`tinyproxy is not installed. ${INSTALL_HINT}`);
+	const dir = removeOnExit(fs.mkdtempSync(path.join(os.tmpdir(), 'cash-in-proxy-')));
+	const port = await freePort();
+	const logFile = path.join(dir, 'tinyproxy.log');
+	fs.writeFileSync(path.join(dir, 'tinyproxy.conf'), [`Port ${port}`, 'Listen 127.0.0.1', 'Timeout 60', `LogFile "${logFile}"`, 'LogLevel Info', 'MaxClients 200', 'Allow 127.0.0.1', ''].join('\n'));
+	const server = startServer('tinyproxy', binary, ['-d', '-c', path.join(dir, 'tinyproxy.conf')], { cwd: dir });
+	const log = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '');
+	const deadline = Date.now() + 15_000;
+	while (!/Accepting connections/.test(log())) {
+		if (server.exited || Date.now() > deadline) throw new Error(`tinyproxy did not start: ${log().slice(-500)}${server.lines.join('\n')}`);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+	return {
+		server,
+		url: `http://127.0.0.1:${port}`,
+		log,
+		requests: () => [...log().matchAll(/Request \(file descriptor \d+\): (.+)$/gm)].map((match) => match[1]),
+	};
 }

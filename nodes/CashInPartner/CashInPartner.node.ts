@@ -7,7 +7,7 @@ import * as delivery from './actions/delivery';
 import { requestOptionsParameter } from './actions/options';
 import { resourceMapping } from './actions/creditor/mapper';
 import { router } from './actions/router';
-import { MAIN_CONNECTION } from './host';
+import { DOCUMENTATION_URL, MAIN_CONNECTION } from './host';
 import * as sms from './actions/sms';
 
 export class CashInPartner implements INodeType {
@@ -22,7 +22,20 @@ export class CashInPartner implements INodeType {
 		description:
 			"Register and update Cash-In creditors, fetch their credentials and agreement identifiers, watch their invoice deliveries and send debtor SMS",
 		defaults: { name: 'Cash-In Partner' },
+		documentationUrl: DOCUMENTATION_URL,
 		usableAsTool: true,
+		// For n8n's AI workflow builder (n8n 2.x reads it; n8n 1.123 ignores it — test:compat loads the node on both).
+		builderHint: {
+			searchHint:
+				'Cash-In (Finland) partner API: register or update creditors, get their API credentials and agreement IDs, read or watch invoice deliveries, send SMS reminders to debtors. Sending never repeats an item (alreadySent on repeats).',
+			relatedNodes: [
+				{ nodeType: 'n8n-nodes-base.scheduleTrigger', relationHint: 'Run Invoice Delivery → Get Changes every morning over a creditor list' },
+				{ nodeType: 'n8n-nodes-base.googleSheets', relationHint: 'Rows of creditors to register, or debtors to remind by SMS' },
+				{ nodeType: 'n8n-nodes-base.webhook', relationHint: 'A CRM posts rows; one SMS per row' },
+				{ nodeType: 'n8n-nodes-base.removeDuplicates', relationHint: 'Not needed before SMS → Send: the node skips items it already sent' },
+				{ nodeType: 'n8n-nodes-base.if', relationHint: 'Branch on alreadySent, or on deliveryReport.status' },
+			],
+		},
 		// Creditor keys (Creditor → Create, Creditor Credential → Get): n8n 2.x hides these in the executions it
 		// stores and shows, while the next node still receives them.
 		sensitiveOutputFields: ['credentials.apiKey', 'apiKey'],

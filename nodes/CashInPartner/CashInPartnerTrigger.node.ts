@@ -10,7 +10,7 @@ import {
 
 import { DEFAULT_PARALLEL_REQUESTS } from './actions/options';
 import { DELIVERIES_DEFAULT_WINDOW_DAYS } from './contract/endpoints';
-import { assertHost, MAIN_CONNECTION } from './host';
+import { assertHost, DOCUMENTATION_URL, MAIN_CONNECTION } from './host';
 import { currentState, type DeliveryEvent, legacySnapshots, type SellerMark, type WatchState } from './monitoring/deliveryChanges';
 import { deliveryEventOptions, eventItem, readChanges, readDeliveries } from './monitoring/watch';
 import { createClient, RequestGate } from './transport';
@@ -32,6 +32,11 @@ export class CashInPartnerTrigger implements INodeType {
 		subtitle: '={{$parameter["event"]}}',
 		description: 'Starts the workflow when an invoice delivery of one of your creditors fails or changes status',
 		defaults: { name: 'Cash-In Partner Trigger' },
+		documentationUrl: DOCUMENTATION_URL,
+		builderHint: {
+			searchHint: 'Starts a workflow when an invoice delivery of a Cash-In creditor fails or changes status (polling; for many creditors use Schedule Trigger + Cash-In Partner Invoice Delivery → Get Changes).',
+			relatedNodes: [{ nodeType: 'n8n-nodes-cash-in-partner.cashInPartner', relationHint: 'Get Changes over a creditor sheet for large portfolios' }],
+		},
 		polling: true,
 		inputs: [],
 		outputs: [MAIN_CONNECTION, MAIN_CONNECTION],

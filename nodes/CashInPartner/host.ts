@@ -8,6 +8,9 @@ import * as n8nWorkflow from 'n8n-workflow';
 import { type INode, NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
+/** Where a user reads how to use the nodes (shown as "Docs" in n8n's node panel). */
+export const DOCUMENTATION_URL = 'https://github.com/n8n-nodes-cash-in-partner/n8n-nodes-cash-in-partner#readme';
+
 /** The oldest n8n the matrix runs this package on. */
 export const OLDEST_TESTED_N8N = '1.123';
 

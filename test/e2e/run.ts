@@ -31,6 +31,7 @@ import {
 	stopN8nServer,
 } from '../../testing/n8n';
 import { PROJECT_ROOT } from '../../testing/paths';
+import { startProxy } from '../../testing/servers';
 import { activeTrigger, e2eWorkflows, portfolioWorkflow, reminderRows as reminderRowsFor, WRONG_KEY_CREDENTIAL } from './workflows';
 
 const ROOT = PROJECT_ROOT;
@@ -250,6 +251,50 @@ function assertEachOnce(emulator: Emulator, tag: string, references: string[]) {
 
 const references = (tag: string, count: number, except: number[] = []) => Array.from({ length: count }, (_, i) => i).filter((i) => !except.includes(i)).map((i) => `${tag}-${i}`);
 
+/**
+ * The partner's fixed IP: production keys work only from addresses registered with Cash-In, so partners send
+ * Cash-In traffic through a proxy that has one. n8n's request path honours HTTP_PROXY / HTTPS_PROXY /
+ * NO_PROXY; here a real proxy (tinyproxy) on loopback stands in for it, and the emulator for Cash-In.
+ */
+async function throughProxy(n8n: N8nInstance, emulator: Emulator) {
+	const proxy = await startProxy();
+	const host = new URL(emulator.baseUrl).host;
+	const withProxy = (noProxy: string): N8nInstance => ({
+		...n8n,
+		env: { ...n8n.env, HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, http_proxy: proxy.url, https_proxy: proxy.url, NO_PROXY: noProxy, no_proxy: noProxy },
+	});
+	try {
+		await check("HTTP_PROXY: every Cash-In request goes through the partner's proxy, and the key only in a header", async () => {
+			const first = emulator.requests.length;
+			for (const id of ['E2eThroughProxy01', 'CashInCredsAgreemts']) {
+				const result = await executeWorkflow(withProxy(''), id);
+				assert.equal(result.status, 0, result.run?.data.resultData.error?.message ?? result.stderr.slice(-1500));
+			}
+			const received = emulator.requests.slice(first);
+			assert.ok(received.length >= 5, `${received.length} requests`); // 3 SMS, the credentials, the agreements
+			assert.deepEqual(received.filter((r) => !/tinyproxy/.test(r.via ?? '')).map((r) => `${r.method} ${r.path}`), [], 'requests that did not come through the proxy');
+			const forwarded = proxy.requests().filter((line) => line.includes(`http://${host}/`));
+			assert.equal(forwarded.length, received.length, `the proxy forwarded ${forwarded.length}, Cash-In received ${received.length}`);
+			assert.ok(received.every((r) => r.auth === 'partner'), 'the key reached Cash-In in its header');
+			assert.ok(!proxy.log().includes(emulator.partnerKey), 'the partner key is in the proxy log');
+			assert.ok(forwarded.every((line) => !/api[-_]?key|pk_/i.test(line)), 'a request line carries the key');
+		});
+
+		await check('NO_PROXY keeps the sandbox (or the emulator) out of the proxy', async () => {
+			const first = emulator.requests.length;
+			const forwardedBefore = proxy.requests().length;
+			const result = await executeWorkflow(withProxy(`localhost,${new URL(emulator.baseUrl).hostname}`), 'CashInCredsAgreemts');
+			assert.equal(result.status, 0, result.stderr.slice(-1500));
+			const received = emulator.requests.slice(first);
+			assert.ok(received.length >= 2);
+			assert.ok(received.every((r) => r.via === undefined), 'a request went through the proxy');
+			assert.equal(proxy.requests().length, forwardedBefore);
+		});
+	} finally {
+		await proxy.server.stop();
+	}
+}
+
 /** Never twice across executions, with `n8n execute` (before the server starts: the CLI runs alone). */
 async function runTwice(n8n: N8nInstance, emulator: Emulator) {
 	await check('the same rows run twice (n8n execute): the second run sends nothing and marks each item alreadySent', async () => {
@@ -358,7 +403,7 @@ async function credentialTestButton(n8n: N8nInstance, emulator: Emulator) {
 		const creditorKey = emulator.state.creditors.get('c_00001')!.apiKey;
 		const forbidden = await test(WRONG_KEY_CREDENTIAL.id, creditorKey);
 		assert.equal(forbidden.status, 'Error');
-		assert.match(forbidden.message, /partner-level key.*register this n8n's IP address/);
+		assert.match(forbidden.message, /partner-level key.*register this n8n's outgoing IP address.*proxy with a registered address: HTTPS_PROXY/);
 	});
 }
 
@@ -494,6 +539,7 @@ async function main() {
 		await runWorkflows(n8n, emulator);
 		await neverTwice(n8n, emulator);
 		await runTwice(n8n, emulator);
+		await throughProxy(n8n, emulator);
 		await publishWorkflow(n8n, 'CashInBulkSmsHook');
 		const server = await startN8nServer(n8n);
 		try {

@@ -107,6 +107,7 @@ export const e2eWorkflows = {
 	retryAfterRefusal: fromRows('E2eRetryExec0001', 'e2e: 60 rows, row 41 refused, then n8n\'s Retry', reminderRows('RX', 60), sendFromRows, { typeVersion: 2 }),
 	runTwice: fromRows('E2eRunTwice00001', 'e2e: the same rows run twice', reminderRows('TW', 5), sendFromRows, { typeVersion: 2 }),
 	runTwiceOff: fromRows('E2eRunTwiceOff01', 'e2e: the same rows run twice, Skip Items Sent Before off', reminderRows('TO', 5), { ...sendFromRows, skipSentBefore: false }, { typeVersion: 2 }),
+	throughProxy: fromRows('E2eThroughProxy01', 'e2e: SMS through the partner\'s proxy', reminderRows('PX', 3), sendFromRows, { typeVersion: 2 }),
 	dotDotId: linear('E2eDotDotId00001', 'e2e: ".." as a creditor ID', { resource: 'creditorCredential', operation: 'get', creditorId: '..' }),
 };
 

@@ -61,7 +61,7 @@ export function errorMatrix(getEmulator: () => Emulator, op: OperationUnderTest)
 			const creditorKey = addCreditor(emulator).apiKey;
 			const result = await run(emulator, { parameters: params(), credential: { apiKey: creditorKey } });
 			expect(result.error?.message).toBe('This API key may not use Cash-In partner services [item 0]');
-			expect((result.error as { description?: string }).description).toMatch(/partner-level key.*IP address registered/s);
+			expect((result.error as { description?: string }).description).toMatch(/partner-level key.*IP address registered.*through a proxy whose address is registered \(set HTTPS_PROXY/s);
 			expect(emulator.requests).toHaveLength(1);
 			expect(visibleText(result)).not.toContain(creditorKey);
 		});

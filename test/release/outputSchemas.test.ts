@@ -1,6 +1,7 @@
 /**
- * The output schemas the build writes for n8n's editor (dist/…/__schema__, shown as "Preview" before a node
- * has run) say what each operation really outputs: every operation runs here against the emulator, and
+ * The output schemas for n8n's editor (nodes/CashInPartner/__schema__, copied into dist/ by the build, shown
+ * as "Preview" before a node has run) are the ones scripts/output-schemas.js derives from the contract, and
+ * say what each operation really outputs: every operation runs here against the emulator, and
  * every field of its output item, at every level, is in the schema (which also lists the optional fields
  * Cash-In may leave out).
  */
@@ -21,6 +22,19 @@ interface JsonSchema {
 	properties?: Record<string, JsonSchema>;
 	items?: JsonSchema;
 }
+
+test('the schemas in the source tree are the ones the contract gives (else run `npm run schemas`), and the build copied them', () => {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { expectedSchemaFiles, sourceDir } = require('../../scripts/output-schemas.js') as { expectedSchemaFiles: () => Record<string, string>; sourceDir: string };
+	const expected = expectedSchemaFiles();
+	const inSource = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? inSource(path.join(dir, entry.name)) : [path.join(dir, entry.name)]));
+	const present = inSource(path.join(sourceDir, '__schema__')).map((file) => path.relative(sourceDir, file));
+	expect(present.sort()).toEqual(Object.keys(expected).sort());
+	for (const [relative, text] of Object.entries(expected)) {
+		expect(fs.readFileSync(path.join(sourceDir, relative), 'utf8')).toBe(text);
+		expect(fs.readFileSync(path.join(SCHEMAS, '..', relative), 'utf8')).toBe(text);
+	}
+});
 
 const schemaOf = (version: string, ...parts: string[]) => JSON.parse(fs.readFileSync(path.join(SCHEMAS, `v${version}`, ...parts), 'utf8')) as JsonSchema;
 

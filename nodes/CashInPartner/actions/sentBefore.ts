@@ -67,7 +67,7 @@ export function sentBeforeParameters(sameContent: string): INodeProperties[] {
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: MAX_WEEKS },
 			default: DEFAULT_WEEKS,
-			description: `How long an item counts as sent: at least this many weeks, and less than one week more. Up to ${MAX_WEEKS}. Changing it keeps what is already remembered.`,
+			description: `How long an item counts as sent: calendar weeks (Monday to Sunday, UTC), at least this many weeks and less than one more. Up to ${MAX_WEEKS}. The node remembers at most ${(MAX_REMEMBERED_KEYS / 2).toLocaleString('en')} items at 1 week, fewer for longer. Changing it keeps what is already remembered.`,
 			displayOptions: whenOn,
 		},
 		{

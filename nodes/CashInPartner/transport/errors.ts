@@ -102,7 +102,9 @@ function explainStatus(status: number, body: ReturnType<typeof readErrorBody>, c
 				description:
 					'Partner operations need the partner-level key Cash-In gives Confirma Software partners; a creditor\'s ' +
 					'own key does not work here. Production calls must also come from an IP address registered with ' +
-					'Cash-In IT. To request access, contact deployment@cash-in.fi.',
+					'Cash-In IT: register this n8n\'s outgoing address, or send its traffic through a proxy whose address is ' +
+					'registered (set HTTPS_PROXY on the n8n server; NO_PROXY lists hosts that go direct). To request ' +
+					'access, contact deployment@cash-in.fi.',
 			};
 		case 404:
 			return {

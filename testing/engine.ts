@@ -224,8 +224,11 @@ export interface RunResult {
 }
 
 let runs = 0;
+/** The IDs the engine gives the node and the trigger (n8n keeps a node's memories under its ID). */
+export const NODE_ID = 'b7c2a1f0-0000-4000-8000-000000000001';
+export const TRIGGER_NODE_ID = 'b7c2a1f0-0000-4000-8000-000000000002';
 
-export async function runNode({ parameters, items = [{}], credential, onError, retry, mode = 'manual', staticData = {}, typeVersion = 1, workflowId = `test-${++runs}`, nodeId = 'b7c2a1f0-0000-4000-8000-000000000001', nodeName = NODE_NAME, type = NODE_TYPE }: RunOptions & { type?: string }): Promise<RunResult> {
+export async function runNode({ parameters, items = [{}], credential, onError, retry, mode = 'manual', staticData = {}, typeVersion = 1, workflowId = `test-${++runs}`, nodeId = NODE_ID, nodeName = NODE_NAME, type = NODE_TYPE }: RunOptions & { type?: string }): Promise<RunResult> {
 	const node: INode = {
 		id: nodeId,
 		name: nodeName,
@@ -261,13 +264,15 @@ export interface PollOptions {
 	credential: TestCredential;
 	/** The workflow's static data as n8n stored it after the previous poll (it survives restarts). */
 	staticData?: IDataObject;
+	/** The trigger's name (its ID stays: a renamed node). */
+	nodeName?: string;
 }
 
 /** One scheduled poll of the trigger, as n8n's poll executor runs it for an active workflow. */
-export async function runPoll({ parameters, credential, staticData = {} }: PollOptions) {
+export async function runPoll({ parameters, credential, staticData = {}, nodeName = 'Cash-In Partner Trigger' }: PollOptions) {
 	const node: INode = {
-		id: 'b7c2a1f0-0000-4000-8000-000000000002',
-		name: 'Cash-In Partner Trigger',
+		id: TRIGGER_NODE_ID,
+		name: nodeName,
 		type: TRIGGER_TYPE,
 		typeVersion: 1,
 		position: [0, 0],

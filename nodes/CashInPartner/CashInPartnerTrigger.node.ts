@@ -12,7 +12,8 @@ import { DEFAULT_PARALLEL_REQUESTS } from './actions/options';
 import { DELIVERIES_DEFAULT_WINDOW_DAYS } from './contract/endpoints';
 import { assertHost, DOCUMENTATION_URL, MAIN_CONNECTION } from './host';
 import { currentState, type DeliveryEvent, legacySnapshots, type SellerMark, type WatchState } from './monitoring/deliveryChanges';
-import { deliveryEventOptions, eventItem, readChanges, readDeliveries } from './monitoring/watch';
+import { watcherMemory } from './monitoring/memory';
+import { deliveryEventOptions, eventItem, readChanges, readDeliveries, readWindowDays, readWindowParameter } from './monitoring/watch';
 import { createClient, RequestGate } from './transport';
 import { forEachBounded } from './transport/parallel';
 import { normaliseId } from './validation/identifier';
@@ -60,8 +61,9 @@ export class CashInPartnerTrigger implements INodeType {
 				hint: 'The creditorIds that Creditor → Create returned, separated by commas or new lines',
 				description: 'The Cash-In IDs of the creditors whose invoice deliveries to watch',
 			},
+			readWindowParameter,
 			{
-				displayName: `Cash-In advises reading delivery information about once a day: set Poll Times to Every Day or Every Hour. Each poll reads the last ${DELIVERIES_DEFAULT_WINDOW_DAYS} days of each creditor. The first activation only records where each creditor stands; later polls report what changed since. A creditor that cannot be read comes out of the second output, "Creditors Not Read". For hundreds of creditors kept in a sheet or CRM, use a Schedule Trigger and the Cash-In Partner node's "Get Changes" (Invoice Delivery) instead.`,
+				displayName: `Cash-In advises reading delivery information about once a day: set Poll Times to Every Day or Every Hour. Each poll reads the invoices of the last Read Window days (${DELIVERIES_DEFAULT_WINDOW_DAYS} by default) of each creditor. The first activation only records where each creditor stands; later polls report what changed since. A creditor that cannot be read comes out of the second output, "Creditors Not Read". For hundreds of creditors kept in a sheet or CRM, use a Schedule Trigger and the Cash-In Partner node's "Get Changes" (Invoice Delivery) instead.`,
 				name: 'frequencyNotice',
 				type: 'notice',
 				default: '',
@@ -73,6 +75,7 @@ export class CashInPartnerTrigger implements INodeType {
 		assertHost(this.getNode());
 		const event = this.getNodeParameter('event') as DeliveryEvent;
 		const sellerIds = readSellerIds(this);
+		const windowDays = readWindowDays(this.getNodeParameter('readWindowDays', DELIVERIES_DEFAULT_WINDOW_DAYS));
 		const api = createClient(this, { gate: new RequestGate({ maxInFlight: DEFAULT_PARALLEL_REQUESTS }) });
 
 		if (this.getMode() === 'manual') {
@@ -82,7 +85,7 @@ export class CashInPartnerTrigger implements INodeType {
 			for (const sellerId of sellerIds) {
 				if (samples.length >= SAMPLE_SIZE) break;
 				try {
-					const recent = await readDeliveries(api, sellerId, event, undefined, SAMPLE_SIZE - samples.length);
+					const recent = await readDeliveries(api, sellerId, event, undefined, SAMPLE_SIZE - samples.length, windowDays);
 					samples.push(...recent.map((delivery) => ({ json: eventItem(event, sellerId, delivery) })));
 				} catch (error) {
 					failures.push({ sellerId, error: error as SellerFailure['error'] });
@@ -91,7 +94,8 @@ export class CashInPartnerTrigger implements INodeType {
 			return finishPoll.call(this, samples, failures, sellerIds);
 		}
 
-		const stored = this.getWorkflowStaticData('node');
+		const memory = watcherMemory(this);
+		const stored = memory.stored;
 		const previous = currentState(stored, event);
 		const legacy = previous ? undefined : legacySnapshots(stored);
 		const marks: Record<string, SellerMark> = { ...(previous?.sellers ?? {}) };
@@ -101,7 +105,7 @@ export class CashInPartnerTrigger implements INodeType {
 		await forEachBounded(sellerIds.length, DEFAULT_PARALLEL_REQUESTS, async (index) => {
 			const sellerId = sellerIds[index];
 			try {
-				const { changes, mark } = await readChanges(api, { sellerId, event, mark: marks[sellerId], startAt: previous?.w, legacy: legacy?.[sellerId] });
+				const { changes, mark } = await readChanges(api, { sellerId, event, mark: marks[sellerId], startAt: previous?.w, legacy: legacy?.[sellerId], windowDays });
 				marks[sellerId] = mark;
 				events[index] = changes.map((delivery) => ({ json: eventItem(event, sellerId, delivery) }));
 			} catch (error) {
@@ -117,7 +121,7 @@ export class CashInPartnerTrigger implements INodeType {
 			w: Math.max(previous?.w ?? 0, ...Object.values(marks).map((mark) => mark.s)),
 			sellers: Object.fromEntries(sellerIds.filter((id) => marks[id]).map((id) => [id, marks[id]])),
 		};
-		Object.assign(stored, next);
+		memory.save(next as unknown as IDataObject);
 
 		return finishPoll.call(this, events.flat(), failures, sellerIds);
 	}

@@ -6,12 +6,16 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { makeDeliveries } from '../../emulator/seed';
+import { DELIVERY_QUERY } from '../../nodes/CashInPartner/contract/endpoints';
+import { memoryKey } from '../../nodes/CashInPartner/monitoring/memory';
+import { NODE_ID } from '../../testing/engine';
 import { jsonOf, pairingOf, run, TODAY, useEmulator } from '../harness/fixtures';
 
 const emulator = useEmulator();
 
 const SELLERS = Array.from({ length: 6 }, (_, i) => `c_port_${i}`);
-const NODE_DATA = 'node:Cash-In Partner';
+/** Where Get Changes keeps its memory: the workflow's static data, under the node's ID (it follows a rename). */
+const memoryIn = (staticData: IDataObject) => (staticData.global as IDataObject | undefined)?.[memoryKey(NODE_ID)] as IDataObject | undefined;
 
 beforeAll(() => {
 	SELLERS.forEach((seller, i) => emulator().state.addDeliveries(seller, makeDeliveries(300, { today: TODAY, seed: 50 + i, prefix: `P${i}`, failedShare: 0.05 })));
@@ -28,13 +32,14 @@ function scheduledWorkflow(event = 'deliveryFailed', sellers = SELLERS) {
 	let saved: IDataObject = {};
 	const workflowId = `portfolio-${++workflows}`;
 	return {
-		async run(options: { mode?: 'trigger' | 'manual'; onError?: INode['onError']; retry?: { maxTries: number }; staticDataLost?: boolean } = {}) {
+		async run(options: { mode?: 'trigger' | 'manual'; onError?: INode['onError']; retry?: { maxTries: number }; staticDataLost?: boolean; nodeName?: string; rows?: IDataObject[] } = {}) {
 			const mode = options.mode ?? 'trigger';
 			const staticData = options.staticDataLost ? {} : saved;
-			const result = await run(emulator(), { parameters: getChanges(event), items: rowsOf(sellers), mode, staticData, onError: options.onError, retry: options.retry, workflowId });
+			const items = options.rows ?? rowsOf(sellers);
+			const result = await run(emulator(), { parameters: getChanges(event), items, mode, staticData, onError: options.onError, retry: options.retry, workflowId, nodeName: options.nodeName });
 			// n8n saves the static data after a production run when the run changed it (an empty node entry,
 			// which merely reading it creates, does not count: n8n's ignoreEmptyOnFirstChild).
-			const changed = Object.keys((result.staticData[NODE_DATA] as object | undefined) ?? {}).length > 0 && JSON.stringify(result.staticData) !== JSON.stringify(staticData);
+			const changed = Object.keys(memoryIn(result.staticData) ?? {}).length > 0 && JSON.stringify(result.staticData) !== JSON.stringify(staticData);
 			if (mode !== 'manual' && changed) saved = result.staticData;
 			return result;
 		},
@@ -55,7 +60,7 @@ describe('Seller Delivery → Get Changes', () => {
 		expect(jsonOf(first)).toEqual([]);
 		expect(emulator().requestsTo('getSellerDeliveries').map((r) => r.params.sellerId).sort()).toEqual([...SELLERS].sort());
 		expect(emulator().requestsTo('getSellerDeliveries').every((r) => r.query.status === 'FAILED')).toBe(true);
-		expect(Object.keys((workflow.saved[NODE_DATA] as { sellers: object }).sellers).sort()).toEqual([...SELLERS].sort());
+		expect(Object.keys(memoryIn(workflow.saved)!.sellers as object).sort()).toEqual([...SELLERS].sort());
 
 		const a = deliveredInvoice(SELLERS[1], 4);
 		const b = deliveredInvoice(SELLERS[4], 9);
@@ -169,4 +174,74 @@ describe('Seller Delivery → Get Changes', () => {
 		const bytes = JSON.stringify(workflow.saved).length;
 		expect(bytes).toBeLessThan(many.length * 60);
 	}, 60_000);
+
+	test('renamed between runs, the node keeps its memory (kept under its ID): nothing is lost, nothing repeated', async () => {
+		const workflow = scheduledWorkflow();
+		await workflow.run({ nodeName: 'Failed since last run' });
+		const invoice = deliveredInvoice(SELLERS[2], 6);
+		emulator().state.setDeliveryStatus(SELLERS[2], invoice, 'FAILED', 'Mailbox unavailable');
+		const renamed = await workflow.run({ nodeName: 'Failed deliveries of my creditors' });
+		expect(renamed.error).toBeUndefined();
+		expect(eventsOf(renamed)).toEqual([[SELLERS[2], invoice]]);
+		const again = await workflow.run({ nodeName: 'Renamed once more' });
+		expect(again.error).toBeUndefined();
+		expect(eventsOf(again)).toEqual([]);
+	});
+
+	test('a workflow saved by 0.4.0 (memory under the node\'s name) is taken over: nothing lost, nothing repeated', async () => {
+		const workflow = scheduledWorkflow();
+		await workflow.run();
+		const invoice = deliveredInvoice(SELLERS[3], 7);
+		emulator().state.setDeliveryStatus(SELLERS[3], invoice, 'FAILED', 'Mailbox unavailable');
+		// What 0.4.0 stored: the same state, under `node:<name>`.
+		const asSavedBy040 = { 'node:Cash-In Partner': memoryIn(workflow.saved) };
+		const result = await run(emulator(), { parameters: getChanges(), items: rowsOf(SELLERS), mode: 'trigger', staticData: asSavedBy040 });
+		expect(eventsOf(result)).toEqual([[SELLERS[3], invoice]]);
+		expect(memoryIn(result.staticData)).toMatchObject({ v: 2, sellers: expect.any(Object) });
+		expect(result.staticData['node:Cash-In Partner']).toEqual({});
+	});
+
+	test('the same creditor twice in the input (two rows of a sheet): read once, each change reported once', async () => {
+		const workflow = scheduledWorkflow();
+		const rows = [...rowsOf(SELLERS), ...rowsOf([SELLERS[0], SELLERS[0]])];
+		await workflow.run({ rows });
+		const invoice = deliveredInvoice(SELLERS[0], 8);
+		emulator().state.setDeliveryStatus(SELLERS[0], invoice, 'FAILED', 'Mailbox unavailable');
+		const before = emulator().requestsTo('getSellerDeliveries').length;
+		const result = await workflow.run({ rows });
+		expect(eventsOf(result)).toEqual([[SELLERS[0], invoice]]);
+		expect(emulator().requestsTo('getSellerDeliveries').length - before).toBe(SELLERS.length);
+	});
+
+	test.each<[string, INode['onError']]>([
+		['Continue', 'continueRegularOutput'],
+		['Continue (using error output)', 'continueErrorOutput'],
+	])('a wrong key under On Error → %s fails the run (so n8n\'s error workflow runs), not one error item per creditor', async (_mode, onError) => {
+		const result = await run(emulator(), { parameters: getChanges(), items: rowsOf(SELLERS), mode: 'trigger', onError, credential: { apiKey: 'pk_wrong_key_for_this_test' }, workflowId: `wrong-key-${onError}` });
+		expect(result.error?.message).toMatch(/^The Cash-In partner API key was not accepted .*\[item \d\]$/);
+		expect((result.error as { description?: string }).description).toContain('No creditor could be read (6 items), so the run fails even under On Error → Continue');
+		expect(memoryIn(result.staticData)).toBeUndefined();
+	});
+
+	test('Cash-In out of reach for every creditor, under Continue: the run fails too', async () => {
+		const result = await run(emulator(), { parameters: getChanges(), items: rowsOf(SELLERS), mode: 'trigger', onError: 'continueRegularOutput', credential: { sandboxBaseUrl: 'http://127.0.0.1:9' }, workflowId: 'unreachable' });
+		expect(result.error?.message).toMatch(/^Could not connect to Cash-In/);
+	});
+
+	test('Read Window: a delivery of a 40-day-old invoice that fails now is not seen in the default 30 days, and is reported once with 60', async () => {
+		const seller = 'c_old_invoices';
+		emulator().state.addDeliveries(seller, makeDeliveries(100, { today: TODAY, seed: 77, prefix: 'OLD', perDay: 2, failedShare: 0 }));
+		const fortyDaysOld = emulator().state.deliveries.get(seller)!.find((d) => d.invoiceDate === new Date(Date.parse(TODAY) - 40 * 86_400_000).toISOString().slice(0, 10))!.invoiceNumber;
+		const runWith = (readWindowDays: number | undefined, staticData: IDataObject, workflowId: string) =>
+			run(emulator(), { parameters: { ...getChanges(), ...(readWindowDays ? { readWindowDays } : {}) }, items: rowsOf([seller]), mode: 'trigger', staticData, workflowId });
+		const defaultFirst = await runWith(undefined, {}, 'window-30');
+		const wideFirst = await runWith(60, {}, 'window-60');
+		emulator().state.setDeliveryStatus(seller, fortyDaysOld, 'FAILED', 'Returned to sender');
+		expect(eventsOf(await runWith(undefined, defaultFirst.staticData, 'window-30'))).toEqual([]);
+		const wide = await runWith(60, wideFirst.staticData, 'window-60');
+		expect(eventsOf(wide)).toEqual([[seller, fortyDaysOld]]);
+		expect(eventsOf(await runWith(60, wide.staticData, 'window-60'))).toEqual([]);
+		const asked = emulator().requestsTo('getSellerDeliveries').filter((r) => r.params.sellerId === seller);
+		expect(asked.filter((r) => r.query[DELIVERY_QUERY.fromDate]).length).toBeGreaterThan(0);
+	});
 });

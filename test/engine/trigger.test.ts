@@ -1,13 +1,15 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { makeDeliveries } from '../../emulator/seed';
-import { TRIGGER_TYPE, runNode, runPoll } from '../../testing/engine';
+import { memoryKey } from '../../nodes/CashInPartner/monitoring/memory';
+import { TRIGGER_NODE_ID, TRIGGER_TYPE, runNode, runPoll } from '../../testing/engine';
 import { credentialOf, jsonOf, TODAY, useEmulator } from '../harness/fixtures';
 
 const emulator = useEmulator();
 
 const SELLERS = ['c_trig_a', 'c_trig_b', 'c_trig_c'];
-const NODE_DATA = 'node:Cash-In Partner Trigger';
+/** Where the trigger keeps its memory: the workflow's static data, under the node's ID. */
+const memoryIn = (staticData: IDataObject) => (staticData.global as IDataObject | undefined)?.[memoryKey(TRIGGER_NODE_ID)] as IDataObject | undefined;
 
 beforeAll(() => {
 	SELLERS.forEach((seller, i) =>
@@ -155,12 +157,13 @@ describe('Cash-In Partner Trigger', () => {
 		const seller = 'c_trig_b';
 		const statuses = Object.fromEntries(emulator().state.deliveries.get(seller)!.filter((d) => d.status === 'FAILED').map((d) => [`${d.invoiceNumber}|${d.channel}`, 'FAILED']));
 		// n8n keeps a node's static data under "node:<name>" in the workflow's.
-		const legacy = { [NODE_DATA]: { sellers: { [seller]: { event: 'deliveryFailed', statuses } } } };
+		// 0.3.0 kept it under the node's name (n8n's per-node static data).
+		const legacy = { 'node:Cash-In Partner Trigger': { sellers: { [seller]: { event: 'deliveryFailed', statuses } } } };
 		const invoice = deliveredInvoice(seller, 30);
 		emulator().state.setDeliveryStatus(seller, invoice, 'FAILED', 'Mailbox unavailable');
 		const first = await poll(watch('deliveryFailed', [seller]), legacy);
 		expect(first.items.map((item) => item.invoiceNumber)).toEqual([invoice]);
-		expect(first.staticData[NODE_DATA]).toEqual({ v: 2, event: 'deliveryFailed', w: expect.any(Number), sellers: { [seller]: { s: expect.any(Number), k: expect.any(Array) } } });
+		expect(memoryIn(first.staticData)).toEqual({ v: 2, event: 'deliveryFailed', w: expect.any(Number), sellers: { [seller]: { s: expect.any(Number), k: expect.any(Array) } } });
 		expect((await poll(watch('deliveryFailed', [seller]), first.staticData)).items).toEqual([]);
 	});
 
@@ -176,7 +179,7 @@ describe('Cash-In Partner Trigger', () => {
 			expect(emulator().peakInFlight).toBeGreaterThan(4);
 			expect(took).toBeLessThan(60 * 30);
 			// 60 sellers × 200 deliveries: a mark per seller, not a status per delivery.
-			expect(Object.keys((result.staticData[NODE_DATA] as { sellers: object }).sellers)).toHaveLength(60);
+			expect(Object.keys(memoryIn(result.staticData)!.sellers as object)).toHaveLength(60);
 			expect(JSON.stringify(result.staticData).length).toBeLessThan(60 * 80);
 		} finally {
 			emulator().latencyMs = 0;
@@ -190,5 +193,16 @@ describe('Cash-In Partner Trigger', () => {
 		expect(out.every((d) => d.status === 'FAILED' && d.event === 'deliveryFailed')).toBe(true);
 		expect(Object.keys(out[0]).sort()).toEqual(['caseId', 'channel', 'event', 'invoiceNumber', 'recipient', 'sellerId', 'status', 'statusMessage', 'updatedAt']);
 		expect(new Set(emulator().requestsTo('getSellerDeliveries').map((r) => r.params.sellerId))).toEqual(new Set(['c_trig_a']));
+	});
+
+	test('renamed while active, the trigger keeps its memory (kept under its ID): a failure after the rename fires once, nothing old again', async () => {
+		const seller = SELLERS[0];
+		const first = await runPoll({ parameters: watch('deliveryFailed', [seller]), credential: credentialOf(emulator()), nodeName: 'Failed deliveries' });
+		const invoice = deliveredInvoice(seller, 21);
+		emulator().state.setDeliveryStatus(seller, invoice, 'FAILED', 'Mailbox unavailable');
+		const renamed = await runPoll({ parameters: watch('deliveryFailed', [seller]), credential: credentialOf(emulator()), staticData: first.staticData, nodeName: 'Undelivered invoices' });
+		expect(renamed.items.map((item) => item.invoiceNumber)).toEqual([invoice]);
+		const again = await runPoll({ parameters: watch('deliveryFailed', [seller]), credential: credentialOf(emulator()), staticData: renamed.staticData, nodeName: 'Undelivered invoices' });
+		expect(again.items).toEqual([]);
 	});
 });

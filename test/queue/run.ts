@@ -19,6 +19,7 @@
 import { strict as assert } from 'node:assert';
 
 import { SMS_FIELDS } from '../../nodes/CashInPartner/contract/fields';
+import { memoryKey } from '../../nodes/CashInPartner/monitoring/memory';
 import type { RecordedRequest } from '../../emulator/server';
 import {
 	BULK_SMS_WEBHOOK_PATH,
@@ -361,8 +362,9 @@ async function main() {
 			assert.equal(run.error, 'This run did not get the memory of what earlier runs reported');
 		}
 		// The memory the first run kept is still in the database, untouched by the runs that stopped.
-		const [stored] = await cluster.sql<{ staticData: Record<string, { sellers?: Record<string, unknown> }> | null }>('select "staticData" from workflow_entity where id = $1', [PORTFOLIO_WORKFLOW_ID]);
-		assert.equal(Object.keys(stored?.staticData?.[`node:${PORTFOLIO_NODE}`]?.sellers ?? {}).length, PORTFOLIO.length);
+		const [stored] = await cluster.sql<{ staticData: { global?: Record<string, { sellers?: Record<string, unknown> }> } | null }>('select "staticData" from workflow_entity where id = $1', [PORTFOLIO_WORKFLOW_ID]);
+		// Kept under the node's ID (monitoring/memory.ts): the portfolio workflow's Get Changes node is `<id>-4`.
+		assert.equal(Object.keys(stored?.staticData?.global?.[memoryKey(`${PORTFOLIO_WORKFLOW_ID}-4`)]?.sellers ?? {}).length, PORTFOLIO.length);
 		report.portfolio = { runs: runs.map((run) => ({ id: run.id, status: run.status })), failuresMadeMeanwhile: portfolioFailures.length };
 		console.log(`      ${JSON.stringify(report.portfolio)}`);
 	});

@@ -19,7 +19,7 @@ import {
 } from 'n8n-workflow';
 
 import { assertHost } from '../host';
-import { createClient, isUncertainOutcome, itemSuffixed, RequestGate } from '../transport';
+import { createClient, isRunWide, isUncertainOutcome, itemSuffixed, RequestGate } from '../transport';
 import { forEachBounded } from '../transport/parallel';
 import * as agreement from './agreement';
 import * as creditor from './creditor';
@@ -165,8 +165,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const uncertain: number[] = [];
 	const warnings: string[] = [];
 	let failure: { itemIndex: number; error: NodeError } | undefined;
+	const failed: NodeError[] = [];
 
 	const fail = (itemIndex: number, error: NodeError) => {
+		failed.push(error);
 		if (isUncertainOutcome(error)) uncertain.push(itemIndex);
 		if (continueOnFail) results[itemIndex] = [errorItem(error, itemIndex)];
 		else if (!failure || itemIndex < failure.itemIndex) failure = { itemIndex, error };
@@ -219,6 +221,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				.sort((a, b) => a - b)
 				.map((i) => `${(prepared[i] as PreparedItem).label ?? 'an item'} [item ${i}]`);
 		throw creates ? stoppedAfterSending(failure.error, input.length, labelsOf(done), labelsOf(uncertain), sentMemory && remembered) : failure.error;
+	}
+	// A watcher that could read nothing at all (the key refused, Cash-In out of reach) fails the run under
+	// Continue too: error items alone would make a successful execution, and n8n's error workflow would not run.
+	if (handler.effect === 'watch' && input.length > 0 && failed.length === input.length && failed.every(isRunWide)) {
+		const error = failed[0];
+		error.description = [error.description, `No creditor could be read (${items(input.length)}), so the run fails even under On Error → Continue: n8n's error workflow runs, and nothing is remembered.`].filter(Boolean).join('\n\n');
+		throw error;
 	}
 	for (const commit of commits) commit();
 	await handler.afterRun?.call(this);

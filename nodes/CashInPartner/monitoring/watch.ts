@@ -1,8 +1,8 @@
 /** Reading one seller for a watcher (the trigger, Seller Delivery → Get Changes): every page, then what is new. */
-import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { simplifyDelivery } from '../actions/delivery/simplify';
-import { FAILED_DELIVERY_STATUS } from '../contract/endpoints';
+import { DELIVERIES_DEFAULT_WINDOW_DAYS, FAILED_DELIVERY_STATUS } from '../contract/endpoints';
 import type { Delivery } from '../contract/schemas';
 import type { CashInClient } from '../transport';
 import { deliveryPages } from '../transport/deliveries';
@@ -11,27 +11,56 @@ import { changesOf, type DeliveryEvent, type LegacySnapshot, type SellerMark } f
 export interface WatchRequest {
 	sellerId: string;
 	event: DeliveryEvent;
+	/** How many days of invoice dates to read (Cash-In's own default when it is DELIVERIES_DEFAULT_WINDOW_DAYS). */
+	windowDays?: number;
 	mark: SellerMark | undefined;
 	startAt: number | undefined;
 	legacy?: LegacySnapshot;
 	itemIndex?: number;
 }
 
+const DAY_MS = 86_400_000;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * The invoice dates to read: Cash-In's own default (the last DELIVERIES_DEFAULT_WINDOW_DAYS days) unless the
+ * user chose another window; then from that many days back to tomorrow (UTC; Finland is ahead of it).
+ */
+export function windowFilters(windowDays = DELIVERIES_DEFAULT_WINDOW_DAYS, now = Date.now()): { fromDate?: string; toDate?: string } {
+	if (windowDays === DELIVERIES_DEFAULT_WINDOW_DAYS) return {};
+	return { fromDate: isoDay(now - windowDays * DAY_MS), toDate: isoDay(now + DAY_MS) };
+}
+
 /** The deliveries the event is about: for "failed" only the FAILED ones are asked for, a fraction of them. */
-export async function readDeliveries(api: CashInClient, sellerId: string, event: DeliveryEvent, itemIndex?: number, limit = Number.POSITIVE_INFINITY) {
+export async function readDeliveries(api: CashInClient, sellerId: string, event: DeliveryEvent, itemIndex?: number, limit = Number.POSITIVE_INFINITY, windowDays?: number) {
 	const deliveries: Delivery[] = [];
 	const status = event === 'deliveryFailed' ? FAILED_DELIVERY_STATUS : undefined;
-	for await (const page of deliveryPages(api, { sellerId, filters: { status }, limit, itemIndex })) deliveries.push(...page);
+	for await (const page of deliveryPages(api, { sellerId, filters: { status, ...windowFilters(windowDays) }, limit, itemIndex })) deliveries.push(...page);
 	return deliveries;
 }
 
 export async function readChanges(api: CashInClient, request: WatchRequest) {
-	const deliveries = await readDeliveries(api, request.sellerId, request.event, request.itemIndex);
+	const deliveries = await readDeliveries(api, request.sellerId, request.event, request.itemIndex, Number.POSITIVE_INFINITY, request.windowDays);
 	return changesOf(request.event, request.mark, deliveries, request.startAt, request.legacy);
 }
 
 /** One event as both watchers output it. */
 export const eventItem = (event: DeliveryEvent, sellerId: string, delivery: Delivery): IDataObject => ({ event, sellerId, ...simplifyDelivery(delivery) });
+
+/** The read window, as both watchers offer it. */
+export const readWindowParameter: INodeProperties = {
+	displayName: 'Read Window (Days)',
+	name: 'readWindowDays',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 400 },
+	default: DELIVERIES_DEFAULT_WINDOW_DAYS,
+	description: `How many days of invoices to watch, by invoice date (Cash-In's default: ${DELIVERIES_DEFAULT_WINDOW_DAYS}). A delivery of an older invoice is not seen, even when it fails now: raise this if late failures of older invoices matter to you. Longer windows read more pages.`,
+};
+
+export const readWindowDays = (value: unknown) => {
+	const days = Math.floor(Number(value));
+	return Number.isFinite(days) && days >= 1 ? Math.min(400, days) : DELIVERIES_DEFAULT_WINDOW_DAYS;
+};
 
 /** The two events, as both watchers offer them; `since` is what they count from ("poll", "run"). */
 export const deliveryEventOptions = (since: string): INodePropertyOptions[] => [

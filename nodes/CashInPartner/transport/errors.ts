@@ -158,6 +158,11 @@ function finish(
 /** Marks errors after which Cash-In may have carried the call out: such an item must never be sent again. */
 const UNCERTAIN = 'cashInMayHaveActed';
 
+/** Marks errors that no item can get past (the key refused, Cash-In out of reach), as opposed to an item's own. */
+const RUN_WIDE = 'cashInRunWide';
+
+export const isRunWide = (error: unknown): boolean => error instanceof NodeApiError && error.context[RUN_WIDE] === true;
+
 export const isUncertainOutcome = (error: unknown): boolean => error instanceof NodeApiError && error.context[UNCERTAIN] === true;
 
 /** n8n's convention for errors about one input item: the message ends with "[item N]". */
@@ -173,10 +178,12 @@ export function httpStatusError(
 ): NodeApiError {
 	const body = readErrorBody(rawBody, call.secret);
 	const parts = explainStatus(status, body, call);
-	return finish(node, parts, call, String(status), mayHaveActed, {
+	const error = finish(node, parts, call, String(status), mayHaveActed, {
 		apiMessage: body.message ?? body.rawText ?? null,
 		fieldErrors: (body.errors ?? []) as unknown as JsonObject[],
 	} as JsonObject);
+	if (status === 401 || status === 403) error.context[RUN_WIDE] = true;
+	return error;
 }
 
 export type NetworkFailure = 'timeout' | 'refused' | 'reset' | 'unreachable' | 'unknown';
@@ -204,7 +211,9 @@ export function networkError(node: INode, failure: NetworkFailure, timeoutMs: nu
 			description: 'A network problem stopped the request. Try again later.',
 		},
 	}[failure];
-	return finish(node, parts, call, undefined, mayHaveActed, { failure });
+	const error = finish(node, parts, call, undefined, mayHaveActed, { failure });
+	error.context[RUN_WIDE] = true;
+	return error;
 }
 
 /** Where users report an API that no longer matches this package. */

@@ -31,7 +31,7 @@ import { type ApiSettings, apiSettingsOf, CREDENTIAL_TYPE } from './settings';
 
 export { CREDENTIAL_TYPE } from './settings';
 export { RequestGate } from './gate';
-export { isUncertainOutcome, itemSuffixed } from './errors';
+export { isRunWide, isUncertainOutcome, itemSuffixed } from './errors';
 
 export type RequestContext = IExecuteFunctions | IPollFunctions;
 

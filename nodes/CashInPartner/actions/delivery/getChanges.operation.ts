@@ -1,13 +1,15 @@
 /**
  * Seller Delivery → Get Changes: for each input item (a seller, e.g. a row of the partner's sheet), the
- * deliveries that failed or changed status since the last run. The memory lives in the workflow (n8n's
- * static data of this node): a mark per seller (see monitoring/deliveryChanges.ts), written only when the
- * run ends without an error, so a run that stops reports its changes again next time instead of losing them.
+ * deliveries that failed or changed status since the last run. The memory lives in the workflow's static
+ * data under this node's ID (monitoring/memory.ts: it follows a renamed node): a mark per seller (see
+ * monitoring/deliveryChanges.ts), written only when the run ends without an error, so a run that stops
+ * reports its changes again next time instead of losing them.
  */
 import { type IDataObject, type IExecuteFunctions, type INodeProperties, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { currentState, type DeliveryEvent, type SellerMark, type WatchState } from '../../monitoring/deliveryChanges';
-import { deliveryEventOptions, eventItem, readChanges, readDeliveries } from '../../monitoring/watch';
+import { type WatcherMemory, watcherMemory } from '../../monitoring/memory';
+import { deliveryEventOptions, eventItem, readChanges, readDeliveries, readWindowDays, readWindowParameter } from '../../monitoring/watch';
 import { CREDITOR_ID_HINT, readId } from '../common';
 import type { Effect, PreparedItem } from '../types';
 
@@ -32,6 +34,7 @@ const properties: INodeProperties[] = [
 		options: deliveryEventOptions('run'),
 		default: 'deliveryFailed',
 	},
+	readWindowParameter,
 	{
 		displayName:
 			'The node remembers, in this workflow, how far it has read each creditor, so each run returns only what is new since the last run and nothing twice. The first run only records where each creditor stands. Only production runs (a Schedule Trigger of a published workflow) move that memory on; a test run from the editor shows what is new without moving it, and before the first production run shows a few recent deliveries as samples. On n8n in queue mode, use the Cash-In Partner Trigger instead: n8n 2.41 gives this node no memory there, and it stops rather than miss changes.',
@@ -45,20 +48,38 @@ export const description = updateDisplayOptions({ show: { resource: ['delivery']
 
 export const effect: Effect = 'watch';
 
+/** What one run of the node shares between its items: the memory, what it will keep, the creditors met. */
+interface RunState {
+	memory: WatcherMemory;
+	next?: WatchState;
+	sellers: Set<string>;
+}
+const runs = new WeakMap<IExecuteFunctions, RunState>();
+const runOf = (ctx: IExecuteFunctions): RunState => {
+	let run = runs.get(ctx);
+	if (!run) runs.set(ctx, (run = { memory: watcherMemory(ctx), sellers: new Set() }));
+	return run;
+};
+
 export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedItem {
 	const sellerId = readId(this, 'sellerId', itemIndex, 'Creditor ID');
 	const event = this.getNodeParameter('event', itemIndex, 'deliveryFailed') as DeliveryEvent;
-	const stored = this.getWorkflowStaticData('node');
-	const previous = currentState(stored, event);
+	const windowDays = readWindowDays(this.getNodeParameter('readWindowDays', itemIndex, undefined));
+	const run = runOf(this);
+	const previous = currentState(run.memory.stored, event);
 	const sample = !previous && this.getMode() === 'manual';
+	// The same creditor twice in the input (two rows of a sheet): read and reported once, for the first.
+	const repeated = run.sellers.has(sellerId);
+	run.sellers.add(sellerId);
 	return {
 		async send(api) {
+			if (repeated) return { json: [] };
 			if (sample) {
-				const recent = await readDeliveries(api, sellerId, event, itemIndex, SAMPLES_PER_SELLER);
+				const recent = await readDeliveries(api, sellerId, event, itemIndex, SAMPLES_PER_SELLER, windowDays);
 				return { json: recent.map((delivery) => ({ ...eventItem(event, sellerId, delivery), sample: true })) };
 			}
-			const { changes, mark } = await readChanges(api, { sellerId, event, mark: previous?.sellers[sellerId], startAt: previous?.w, itemIndex });
-			return { json: changes.map((delivery) => eventItem(event, sellerId, delivery)), commit: () => keepMark(stored, event, sellerId, mark) };
+			const { changes, mark } = await readChanges(api, { sellerId, event, mark: previous?.sellers[sellerId], startAt: previous?.w, itemIndex, windowDays });
+			return { json: changes.map((delivery) => eventItem(event, sellerId, delivery)), commit: () => keepMark(run, previous, event, sellerId, mark) };
 		},
 	};
 }
@@ -87,7 +108,7 @@ async function hadMemory(ctx: IExecuteFunctions): Promise<boolean | undefined> {
 export async function beforeSending(this: IExecuteFunctions): Promise<void> {
 	// A test run from the editor keeps nothing (without a memory it shows samples), so it cannot lose changes.
 	if (this.getMode() === 'manual') return;
-	if (Object.keys(this.getWorkflowStaticData('node')).length > 0) return;
+	if (Object.keys(runOf(this).memory.stored).length > 0) return;
 	if ((await hadMemory(this)) !== true) return;
 	throw new NodeOperationError(this.getNode(), 'This run did not get the memory of what earlier runs reported', {
 		description:
@@ -96,16 +117,17 @@ export async function beforeSending(this: IExecuteFunctions): Promise<void> {
 }
 
 export async function afterRun(this: IExecuteFunctions): Promise<void> {
-	// Only production runs move the memory on; a test run from the editor leaves the store as it is.
-	if (this.getMode() === 'manual' || Object.keys(this.getWorkflowStaticData('node')).length === 0) return;
+	// Only production runs move the memory on; a test run from the editor leaves it as it is.
+	const run = runOf(this);
+	if (this.getMode() === 'manual' || !run.next) return;
+	run.memory.save(run.next as unknown as IDataObject);
 	if ((await hadMemory(this)) !== false) return;
 	await this.helpers.checkProcessedAndRecord([MEMORY_MARKER], 'node', MARKER_OPTIONS);
 }
 
-/** Writes one seller's mark into the node's static data (a state for another event is started afresh). */
-function keepMark(stored: IDataObject, event: DeliveryEvent, sellerId: string, mark: SellerMark) {
-	if (!currentState(stored, event)) Object.assign(stored, { v: 2, event, w: 0, sellers: {} } satisfies WatchState);
-	const state = stored as unknown as WatchState;
-	state.sellers[sellerId] = mark;
-	state.w = Math.max(state.w, mark.s);
+/** Keeps one seller's mark for this run's memory (a state for another event is started afresh). */
+function keepMark(run: RunState, previous: WatchState | undefined, event: DeliveryEvent, sellerId: string, mark: SellerMark) {
+	run.next ??= previous ? { ...previous, sellers: { ...previous.sellers } } : { v: 2, event, w: 0, sellers: {} };
+	run.next.sellers[sellerId] = mark;
+	run.next.w = Math.max(run.next.w, mark.s);
 }

@@ -119,10 +119,14 @@ export class EmulatorState {
 		this.deliveries.set(sellerId, list);
 	}
 
-	setDeliveryStatus(sellerId: string, invoiceNumber: string, status: string, statusMessage: string | null = null) {
+	/**
+	 * A delivery's status changes. `stampedAt`: the `updatedAt` Cash-In gives it, when that is not now — the
+	 * time of the event rather than of the record (a returned letter, an operator's late report).
+	 */
+	setDeliveryStatus(sellerId: string, invoiceNumber: string, status: string, statusMessage: string | null = null, stampedAt?: string) {
 		const delivery = this.deliveries.get(sellerId)?.find((d) => d.invoiceNumber === invoiceNumber);
 		if (!delivery) throw new Error(`No delivery ${invoiceNumber} for ${sellerId}`);
-		Object.assign(delivery, { status, statusMessage, updatedAt: this.stamp() });
+		Object.assign(delivery, { status, statusMessage, updatedAt: stampedAt ?? this.stamp() });
 	}
 
 	sendSms(body: SendSmsBody): SentSms {

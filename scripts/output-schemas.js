@@ -42,7 +42,7 @@ const string = { type: 'string' };
 const sentBefore = { alreadySent: { type: 'boolean' }, note: string };
 
 const simpleDelivery = object(Object.fromEntries(['invoiceNumber', 'caseId', 'channel', 'status', 'statusMessage', 'recipient', 'updatedAt'].map((field) => [field, string])));
-const deliveryEvent = object({ event: string, sellerId: string, ...simpleDelivery.properties });
+const deliveryEvent = object({ event: string, sellerId: string, ...simpleDelivery.properties, previousStatus: string });
 
 /** What each operation outputs, one item's worth. */
 const outputs = {

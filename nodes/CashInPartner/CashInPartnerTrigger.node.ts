@@ -11,7 +11,9 @@ import {
 import { DEFAULT_PARALLEL_REQUESTS } from './actions/options';
 import { DELIVERIES_DEFAULT_WINDOW_DAYS } from './contract/endpoints';
 import { assertHost, DOCUMENTATION_URL, MAIN_CONNECTION } from './host';
-import { currentState, type DeliveryEvent, legacySnapshots, type SellerMark, type WatchState } from './monitoring/deliveryChanges';
+import { currentState, type DeliveryEvent, legacySnapshots } from './monitoring/deliveryChanges';
+import { currentStates, type DeliveryStates, markMemory, parseMemory, StatusCodes, statesMemory } from './monitoring/deliveryStates';
+import { serialised } from './serialised';
 import { watcherMemory } from './monitoring/memory';
 import { deliveryEventOptions, eventItem, readChanges, readDeliveries, readWindowDays, readWindowParameter } from './monitoring/watch';
 import { createClient, RequestGate } from './transport';
@@ -94,36 +96,37 @@ export class CashInPartnerTrigger implements INodeType {
 			return finishPoll.call(this, samples, failures, sellerIds);
 		}
 
-		const memory = watcherMemory(this);
-		const stored = memory.stored;
-		const previous = currentState(stored, event);
-		const legacy = previous ? undefined : legacySnapshots(stored);
-		const marks: Record<string, SellerMark> = { ...(previous?.sellers ?? {}) };
-		const events: INodeExecutionData[][] = sellerIds.map(() => []);
-		const failures: SellerFailure[] = [];
+		// Polls of this trigger run one after another in this process: one that overlaps the last (slow
+		// answers, a long 429 wait) starts from what the last one kept, and reports nothing twice.
+		return await serialised(`${this.getWorkflow().id}/${this.getNode().id}`, async () => {
+			const memory = watcherMemory(this);
+			const stored = memory.stored;
+			const previous = currentStates(stored, event);
+			const older = previous ? undefined : currentState(stored, event);
+			const legacy = previous || older ? undefined : legacySnapshots(stored);
+			const codes = new StatusCodes([...(previous?.u ?? [])]);
+			// Creditors not read this poll keep what they had (0.4.0's marks too, to be taken over when read).
+			const states: Record<string, string> = previous ? { ...previous.sellers } : Object.fromEntries(Object.entries(older?.sellers ?? {}).map(([id, mark]) => [id, markMemory(mark)]));
+			const events: INodeExecutionData[][] = sellerIds.map(() => []);
+			const failures: SellerFailure[] = [];
 
-		await forEachBounded(sellerIds.length, DEFAULT_PARALLEL_REQUESTS, async (index) => {
-			const sellerId = sellerIds[index];
-			try {
-				const { changes, mark } = await readChanges(api, { sellerId, event, mark: marks[sellerId], startAt: previous?.w, legacy: legacy?.[sellerId], windowDays });
-				marks[sellerId] = mark;
-				events[index] = changes.map((delivery) => ({ json: eventItem(event, sellerId, delivery) }));
-			} catch (error) {
-				// This seller's mark stays as it was, so its changes come with the next poll that reaches it.
-				failures.push({ sellerId, error: error as SellerFailure['error'] });
-			}
+			await forEachBounded(sellerIds.length, DEFAULT_PARALLEL_REQUESTS, async (index) => {
+				const sellerId = sellerIds[index];
+				try {
+					const { changes, next } = await readChanges(api, { sellerId, event, windowDays, memory: parseMemory(event, states[sellerId]), legacy: legacy?.[sellerId], codes });
+					states[sellerId] = statesMemory(windowDays, next);
+					events[index] = changes.map((change) => ({ json: eventItem(event, sellerId, change.delivery, change.previousStatus) }));
+				} catch (error) {
+					// This seller's memory stays as it was, so its changes come with the next poll that reaches it.
+					failures.push({ sellerId, error: error as SellerFailure['error'] });
+				}
+			});
+
+			// Sellers no longer watched are forgotten, so the static data stays as small as the watch list.
+			const next: DeliveryStates = { v: 3, event, u: codes.others, sellers: Object.fromEntries(sellerIds.filter((id) => states[id] !== undefined).map((id) => [id, states[id]])) };
+			if (failures.length < sellerIds.length) memory.save(next as unknown as IDataObject);
+			return finishPoll.call(this, events.flat(), failures, sellerIds);
 		});
-
-		// Sellers no longer watched are forgotten, so the static data stays as small as the watch list.
-		const next: WatchState = {
-			v: 2,
-			event,
-			w: Math.max(previous?.w ?? 0, ...Object.values(marks).map((mark) => mark.s)),
-			sellers: Object.fromEntries(sellerIds.filter((id) => marks[id]).map((id) => [id, marks[id]])),
-		};
-		memory.save(next as unknown as IDataObject);
-
-		return finishPoll.call(this, events.flat(), failures, sellerIds);
 	}
 }
 

@@ -452,7 +452,7 @@ async function activeWatchers(n8n: N8nInstance, emulator: Emulator) {
 	const portfolio = Array.from({ length: PORTFOLIO_SIZE }, (_, i) => `c_p${String(i).padStart(4, '0')}`);
 	portfolio.forEach((seller, i) => emulator.state.addDeliveries(seller, makeDeliveries(200, { today, seed: 5000 + i, prefix: `PF${i}`, failedShare: 0.05 })));
 	const delivered = (seller: string, n: number) => emulator.state.deliveries.get(seller)!.filter((d) => d.status === 'DELIVERED')[n].invoiceNumber;
-	const fail = (seller: string, invoice: string) => emulator.state.setDeliveryStatus(seller, invoice, 'FAILED', 'Mailbox unavailable');
+	const fail = (seller: string, invoice: string, stampedAt?: string) => emulator.state.setDeliveryStatus(seller, invoice, 'FAILED', 'Mailbox unavailable', stampedAt);
 
 	await importWorkflows(n8n, [
 		activeTrigger(MIXED_TRIGGER, ['c_00001', 'c_00002', 'c_missing']),
@@ -468,6 +468,7 @@ async function activeWatchers(n8n: N8nInstance, emulator: Emulator) {
 
 	const first = delivered('c_00001', 40);
 	const second = delivered('c_00002', 40);
+	const lateForTrigger = delivered('c_00003', 40);
 	const portfolioFailures = [3, 250, 499, 777, 998].map((i) => [portfolio[i], delivered(portfolio[i], 7)] as const);
 
 	let server = await startN8nServer(n8n);
@@ -479,6 +480,9 @@ async function activeWatchers(n8n: N8nInstance, emulator: Emulator) {
 		for (const [seller, invoice] of portfolioFailures) fail(seller, invoice);
 		await waitFor('the portfolio run after 5 failures', 150_000, atLeast(rest, PORTFOLIO, 2));
 		await waitFor('the trigger event for the first failure', 150_000, atLeast(rest, CLEAN_TRIGGER, 1));
+		// A failure Cash-In stamps 5 hours before the one the trigger just reported (a returned letter).
+		fail('c_00003', lateForTrigger, new Date(Date.parse(emulator.state.now()) - 5 * 3_600_000).toISOString());
+		await waitFor('the trigger event for the late-stamped failure', 150_000, atLeast(rest, CLEAN_TRIGGER, 2));
 		// One more run of each with nothing new: nothing is reported, and the trigger's poll emits nothing.
 		await waitFor('a third portfolio run', 150_000, atLeast(rest, PORTFOLIO, 3));
 		await stopN8nServer(server);
@@ -486,16 +490,16 @@ async function activeWatchers(n8n: N8nInstance, emulator: Emulator) {
 		fail('c_00002', second); // while n8n is down
 		server = await startN8nServer(n8n);
 		rest = await restSession(n8n);
-		await waitFor('the trigger event for the failure while n8n was down', 150_000, atLeast(rest, CLEAN_TRIGGER, 2));
+		await waitFor('the trigger event for the failure while n8n was down', 150_000, atLeast(rest, CLEAN_TRIGGER, 3));
 		const ranBefore = (await finishedExecutionIds(rest, PORTFOLIO)).length;
 		await waitFor('two portfolio runs after the restart', 150_000, atLeast(rest, PORTFOLIO, ranBefore + 2));
 		await delay(5000); // a poll of the triggers after the activation poll, had anything been repeated
 
-		await check('trigger, active on SQLite: each failure fires one execution — across a restart after polls that emitted nothing', async () => {
+		await check('trigger, active on SQLite: each failure fires one execution — one stamped 5 hours before the last reported too, and across a restart after polls that emitted nothing', async () => {
 			const runs = await executions(rest, CLEAN_TRIGGER);
 			assert.deepEqual(
 				runs.map((run) => run.outputs('Failed deliveries')[0].map((item) => `${item.json.sellerId} ${item.json.invoiceNumber}`)),
-				[[`c_00001 ${first}`], [`c_00002 ${second}`]],
+				[[`c_00001 ${first}`], [`c_00003 ${lateForTrigger}`], [`c_00002 ${second}`]],
 			);
 			assert.ok(runs.every((run) => run.status === 'success'));
 		});
@@ -519,6 +523,81 @@ async function activeWatchers(n8n: N8nInstance, emulator: Emulator) {
 			assert.deepEqual(alerts.flat().sort(), portfolioFailures.map(([seller, invoice]) => `${seller} ${invoice}`).sort());
 			assert.equal(alerts.filter((list) => list.length > 0).length, 1, 'all five in one run');
 			for (const [seller, invoice] of portfolioFailures) assert.equal(emulator.state.deliveries.get(seller)!.find((d) => d.invoiceNumber === invoice)?.status, 'FAILED');
+		});
+	} finally {
+		await stopN8nServer(server);
+	}
+}
+
+const RENAME_WATCH = 'E2eWatchRename01';
+const STATUS_WATCH = 'E2eWatchStatus01';
+
+/** Renames a node of a saved, published workflow as the editor does (save, then publish that version). */
+async function renameNode(rest: Awaited<ReturnType<typeof restSession>>, workflowId: string, from: string, to: string) {
+	const stored = (await rest('GET', `/rest/workflows/${workflowId}`)) as { name: string; nodes: Array<{ name: string }>; connections: unknown; versionId: string };
+	const nodes = stored.nodes.map((node) => (node.name === from ? { ...node, name: to } : node));
+	const connections = JSON.parse(JSON.stringify(stored.connections).split(JSON.stringify(from)).join(JSON.stringify(to)));
+	const saved = (await rest('PATCH', `/rest/workflows/${workflowId}`, { name: stored.name, nodes, connections, versionId: stored.versionId })) as { versionId: string };
+	await rest('POST', `/rest/workflows/${workflowId}/activate`, { versionId: saved.versionId });
+}
+
+/**
+ * Watching without trusting Cash-In's clock, in a real n8n with published workflows whose Schedule Trigger
+ * fires by itself (every minute): failures stamped seconds and hours before one already reported, the
+ * Get Changes node renamed between runs, a same-status re-stamp, a status change with its previous status,
+ * and a 40-day-old invoice read with a 60-day window. Counts from n8n's execution records.
+ */
+async function watchersNeverMiss(n8n: N8nInstance, emulator: Emulator) {
+	const today = emulator.state.now().slice(0, 10);
+	const sellers = ['c_wr_0', 'c_wr_1', 'c_wr_2'];
+	sellers.forEach((seller, i) => emulator.state.addDeliveries(seller, makeDeliveries(60, { today, seed: 9100 + i, prefix: `WR${i}`, failedShare: 0.05 })));
+	emulator.state.addDeliveries('c_ws_0', makeDeliveries(100, { today, seed: 9200, prefix: 'WS', perDay: 2, failedShare: 0 }));
+	await importWorkflows(n8n, [portfolioWorkflow(RENAME_WATCH, sellers), portfolioWorkflow(STATUS_WATCH, ['c_ws_0'], { event: 'deliveryStatusChanged', readWindowDays: 60, name: 'Status changes' })]);
+	for (const id of [RENAME_WATCH, STATUS_WATCH]) await publishWorkflow(n8n, id);
+	const delivered = (seller: string, n: number) => emulator.state.deliveries.get(seller)!.filter((d) => d.status === 'DELIVERED')[n].invoiceNumber;
+	const stampedBefore = (ms: number) => new Date(Date.parse(emulator.state.now()) - ms).toISOString();
+	const fail = (seller: string, invoice: string, stampedAt?: string) => emulator.state.setDeliveryStatus(seller, invoice, 'FAILED', 'Mailbox unavailable', stampedAt);
+
+	const server = await startN8nServer(n8n);
+	try {
+		const rest = await restSession(n8n);
+		const runsOf = async (id: string) => (await finishedExecutionIds(rest, id)).length;
+		const waitForRuns = (id: string, count: number) => waitFor(`${count} runs of ${id}`, 150_000, async () => ((await runsOf(id)) >= count ? true : undefined));
+		await waitForRuns(RENAME_WATCH, 1);
+		await waitForRuns(STATUS_WATCH, 1);
+
+		const now = delivered('c_wr_0', 5);
+		fail('c_wr_0', now);
+		const fortyDaysOld = emulator.state.deliveries.get('c_ws_0')!.find((d) => d.invoiceDate === new Date(Date.parse(today) - 40 * 86_400_000).toISOString().slice(0, 10))!.invoiceNumber;
+		emulator.state.setDeliveryStatus('c_ws_0', fortyDaysOld, 'FAILED', 'Returned to sender');
+		emulator.state.setDeliveryStatus('c_ws_0', delivered('c_ws_0', 3), 'DELIVERED', 'Delivered (stamped again)');
+		const afterFirst = (await runsOf(RENAME_WATCH)) + 1;
+		await waitForRuns(RENAME_WATCH, afterFirst);
+		await waitForRuns(STATUS_WATCH, (await runsOf(STATUS_WATCH)) + 1);
+
+		// Stamped hours and seconds before the failure already reported; then the node is renamed.
+		const hoursEarlier = delivered('c_wr_1', 6);
+		const secondsEarlier = delivered('c_wr_0', 7);
+		fail('c_wr_1', hoursEarlier, stampedBefore(5 * 3_600_000));
+		fail('c_wr_0', secondsEarlier, stampedBefore(2_000));
+		await renameNode(rest, RENAME_WATCH, 'Failed since last run', 'New failures');
+		await waitForRuns(RENAME_WATCH, (await runsOf(RENAME_WATCH)) + 2);
+		await waitForRuns(STATUS_WATCH, (await runsOf(STATUS_WATCH)) + 1);
+
+		await check('Schedule Trigger → Get Changes, published: failures stamped seconds and hours before one already reported come once; renaming the node loses and repeats nothing', async () => {
+			const runs = await finishedExecutions(n8n, rest, RENAME_WATCH);
+			assert.ok(runs.every((run) => run.status === 'success'), runs.map((run) => run.status).join(', '));
+			const alerts = runs.map((run) => [...(run.outputs('Failed since last run')[0] ?? []), ...(run.outputs('New failures')[0] ?? [])].map((item) => `${item.json.sellerId} ${item.json.invoiceNumber}`));
+			assert.deepEqual(alerts[0], [], 'the first run only records');
+			assert.deepEqual(alerts.flat().sort(), [`c_wr_0 ${now}`, `c_wr_1 ${hoursEarlier}`, `c_wr_0 ${secondsEarlier}`].sort());
+			assert.ok(runs.some((run) => (run.outputs('New failures')[0] ?? []).length > 0), 'the renamed node reported the late-stamped failures');
+		});
+
+		await check('Delivery Status Changed, 60-day window: a 40-day-old invoice that fails comes once with previousStatus; a same-status re-stamp fires nothing', async () => {
+			const runs = await finishedExecutions(n8n, rest, STATUS_WATCH);
+			assert.ok(runs.every((run) => run.status === 'success'), runs.map((run) => run.status).join(', '));
+			const events = runs.flatMap((run) => run.outputs('Status changes')[0] ?? []).map((item) => [item.json.invoiceNumber, item.json.previousStatus, item.json.status]);
+			assert.deepEqual(events, [[fortyDaysOld, 'DELIVERED', 'FAILED']]);
 		});
 	} finally {
 		await stopN8nServer(server);
@@ -551,7 +630,10 @@ async function main() {
 		} finally {
 			await stopN8nServer(server);
 		}
-		if (process.env.E2E_SKIP_ACTIVE !== '1') await activeWatchers(n8n, emulator);
+		if (process.env.E2E_SKIP_ACTIVE !== '1') {
+			await activeWatchers(n8n, emulator);
+			await watchersNeverMiss(n8n, emulator);
+		}
 		if (process.env.E2E_KEEP === '1') console.log(`emulator: ${emulator.baseUrl}`);
 	} finally {
 		await emulator.close();

@@ -162,17 +162,23 @@ describe('Seller Delivery → Get Changes', () => {
 		expect(next.error).toBeUndefined();
 	});
 
-	test('"Delivery Status Changed" on 300 sellers × 200 deliveries: each change once, and about 50 bytes kept per seller', async () => {
+	test('"Delivery Status Changed" on 300 sellers × 200 deliveries: each change once, with its previous status; 9 bytes kept per delivery, flat in history', async () => {
 		const many = Array.from({ length: 300 }, (_, i) => `c_bulk_${i}`);
 		many.forEach((seller, i) => emulator().state.addDeliveries(seller, makeDeliveries(200, { today: TODAY, seed: 1000 + i, prefix: `B${i}` })));
 		const workflow = scheduledWorkflow('deliveryStatusChanged', many);
 		expect(jsonOf(await workflow.run())).toEqual([]);
 		const changed = [7, 150, 299].map((i) => [many[i], deliveredInvoice(many[i], 3)]);
 		for (const [seller, invoice] of changed) emulator().state.setDeliveryStatus(seller, invoice, 'PENDING');
-		expect(eventsOf(await workflow.run())).toEqual(changed);
+		const second = await workflow.run();
+		expect(eventsOf(second)).toEqual(changed);
+		expect(jsonOf(second).map((json) => [json.previousStatus, json.status])).toEqual(changed.map(() => ['DELIVERED', 'PENDING']));
 		expect(eventsOf(await workflow.run())).toEqual([]);
 		const bytes = JSON.stringify(workflow.saved).length;
-		expect(bytes).toBeLessThan(many.length * 60);
+		expect(bytes).toBeLessThan(many.length * (200 * 9 + 30));
+		// More history (more status changes) does not make it grow.
+		for (const [seller, invoice] of changed) emulator().state.setDeliveryStatus(seller, invoice, 'DELIVERED');
+		expect(eventsOf(await workflow.run())).toEqual(changed);
+		expect(JSON.stringify(workflow.saved).length).toBe(bytes);
 	}, 60_000);
 
 	test('renamed between runs, the node keeps its memory (kept under its ID): nothing is lost, nothing repeated', async () => {
@@ -197,7 +203,7 @@ describe('Seller Delivery → Get Changes', () => {
 		const asSavedBy040 = { 'node:Cash-In Partner': memoryIn(workflow.saved) };
 		const result = await run(emulator(), { parameters: getChanges(), items: rowsOf(SELLERS), mode: 'trigger', staticData: asSavedBy040 });
 		expect(eventsOf(result)).toEqual([[SELLERS[3], invoice]]);
-		expect(memoryIn(result.staticData)).toMatchObject({ v: 2, sellers: expect.any(Object) });
+		expect(memoryIn(result.staticData)).toMatchObject({ v: 3, sellers: expect.any(Object) });
 		expect(result.staticData['node:Cash-In Partner']).toEqual({});
 	});
 
@@ -243,5 +249,197 @@ describe('Seller Delivery → Get Changes', () => {
 		expect(eventsOf(await runWith(60, wide.staticData, 'window-60'))).toEqual([]);
 		const asked = emulator().requestsTo('getSellerDeliveries').filter((r) => r.params.sellerId === seller);
 		expect(asked.filter((r) => r.query[DELIVERY_QUERY.fromDate]).length).toBeGreaterThan(0);
+	});
+
+	describe('never trusting Cash-In\'s clock', () => {
+		const stampedBefore = (ms: number) => new Date(Date.parse(emulator().state.now()) - ms).toISOString();
+
+		test.each([
+			['2 seconds', 2_000],
+			['5 hours', 5 * 3_600_000],
+			['3 days', 3 * 86_400_000],
+		])('a failure stamped %s before the newest one already reported is reported, once', async (_label, earlier) => {
+			const workflow = scheduledWorkflow();
+			await workflow.run();
+			const first = deliveredInvoice(SELLERS[1], 11);
+			emulator().state.setDeliveryStatus(SELLERS[1], first, 'FAILED', 'Mailbox unavailable');
+			expect(eventsOf(await workflow.run())).toEqual([[SELLERS[1], first]]);
+			const late = deliveredInvoice(SELLERS[1], 12);
+			emulator().state.setDeliveryStatus(SELLERS[1], late, 'FAILED', 'Returned to sender', stampedBefore(earlier));
+			expect(eventsOf(await workflow.run())).toEqual([[SELLERS[1], late]]);
+			expect(eventsOf(await workflow.run())).toEqual([]);
+			// Reset for the next case: the same invoices are used.
+			for (const invoice of [first, late]) emulator().state.setDeliveryStatus(SELLERS[1], invoice, 'DELIVERED');
+		});
+
+		test('two changes in the same second (the same updatedAt) are both reported, once each', async () => {
+			const workflow = scheduledWorkflow('deliveryStatusChanged');
+			await workflow.run();
+			const at = emulator().state.now();
+			const [a, b] = [deliveredInvoice(SELLERS[4], 15), deliveredInvoice(SELLERS[4], 16)];
+			emulator().state.setDeliveryStatus(SELLERS[4], a, 'PENDING', null, at);
+			const firstRun = await workflow.run();
+			emulator().state.setDeliveryStatus(SELLERS[4], b, 'PENDING', null, at);
+			const secondRun = await workflow.run();
+			expect([...eventsOf(firstRun), ...eventsOf(secondRun)]).toEqual([
+				[SELLERS[4], a],
+				[SELLERS[4], b],
+			]);
+		});
+
+		test('Delivery Failed: a re-stamp of a failed delivery (a new message, still FAILED) is no event; failing again after it was seen delivered is one', async () => {
+			const workflow = scheduledWorkflow();
+			await workflow.run();
+			const invoice = deliveredInvoice(SELLERS[2], 17);
+			emulator().state.setDeliveryStatus(SELLERS[2], invoice, 'FAILED', 'Mailbox full');
+			expect(eventsOf(await workflow.run())).toEqual([[SELLERS[2], invoice]]);
+			emulator().state.setDeliveryStatus(SELLERS[2], invoice, 'FAILED', 'Mailbox still full');
+			expect(eventsOf(await workflow.run())).toEqual([]);
+			emulator().state.setDeliveryStatus(SELLERS[2], invoice, 'DELIVERED');
+			expect(eventsOf(await workflow.run())).toEqual([]);
+			emulator().state.setDeliveryStatus(SELLERS[2], invoice, 'FAILED', 'Returned');
+			expect(eventsOf(await workflow.run())).toEqual([[SELLERS[2], invoice]]);
+		});
+
+		test('Delivery Status Changed: a re-stamp with the same status is no event; a change says what the status was', async () => {
+			const workflow = scheduledWorkflow('deliveryStatusChanged');
+			await workflow.run();
+			const invoice = deliveredInvoice(SELLERS[5], 18);
+			emulator().state.setDeliveryStatus(SELLERS[5], invoice, 'DELIVERED', 'Delivered again (new stamp)');
+			expect(eventsOf(await workflow.run())).toEqual([]);
+			emulator().state.setDeliveryStatus(SELLERS[5], invoice, 'FAILED', 'Bounced');
+			const changed = await workflow.run();
+			expect(jsonOf(changed).map((json) => [json.invoiceNumber, json.previousStatus, json.status])).toEqual([[invoice, 'DELIVERED', 'FAILED']]);
+		});
+	});
+
+	describe('overlapping runs (the next schedule fires while the last run is still reading)', () => {
+		test('two runs at once from the same memory: each change is reported by one of them, once', async () => {
+			const workflow = scheduledWorkflow();
+			await workflow.run();
+			const invoice = deliveredInvoice(SELLERS[0], 19);
+			emulator().state.setDeliveryStatus(SELLERS[0], invoice, 'FAILED', 'Mailbox unavailable');
+			emulator().latencyMs = 40;
+			try {
+				const [a, b] = await Promise.all([workflow.run(), workflow.run()]);
+				expect([...eventsOf(a), ...eventsOf(b)]).toEqual([[SELLERS[0], invoice]]);
+			} finally {
+				emulator().latencyMs = 0;
+			}
+			expect(eventsOf(await workflow.run())).toEqual([]);
+		});
+
+		test('a run that stops (Stop Workflow, a creditor unreadable) releases what it claimed: the next run reports it', async () => {
+			const workflow = scheduledWorkflow();
+			await workflow.run();
+			const invoice = deliveredInvoice(SELLERS[1], 19);
+			emulator().state.setDeliveryStatus(SELLERS[1], invoice, 'FAILED', 'Mailbox unavailable');
+			emulator().addFault({ endpoint: 'getSellerDeliveries', path: `/partner/sellers/${SELLERS[4]}/deliveries`, times: 1, fault: { kind: 'status', status: 404 } });
+			const stopped = await workflow.run();
+			expect(stopped.error?.message).toMatch(/^Cash-In has nothing for seller ID/);
+			expect(eventsOf(await workflow.run())).toEqual([[SELLERS[1], invoice]]);
+			emulator().state.setDeliveryStatus(SELLERS[1], invoice, 'DELIVERED');
+		});
+	});
+
+	describe('found by review', () => {
+		const fresh = (seller: string, count: number, perDay = 4, failedShare = 0.05) => emulator().state.addDeliveries(seller, makeDeliveries(count, { today: TODAY, seed: seller.length * 31 + count, prefix: seller.toUpperCase(), perDay, failedShare }));
+		const chain = (event = 'deliveryFailed') => {
+			let saved: IDataObject = {};
+			const workflowId = `review-${++workflows}`;
+			return async (rows: IDataObject[], parameters: IDataObject = {}, options: { onError?: INode['onError']; retry?: { maxTries: number }; credential?: { apiKey: string } } = {}) => {
+				const result = await run(emulator(), { parameters: { ...getChanges(event), ...parameters }, items: rows, mode: 'trigger', staticData: saved, workflowId, ...options });
+				if (!result.error) saved = result.staticData;
+				return result;
+			};
+		};
+
+		test('raising Read Window: a failure of a recent invoice in that same interval is reported; the older failures now visible are not', async () => {
+			fresh('c_rv_win', 120, 2);
+			const next = chain();
+			await next(rowsOf(['c_rv_win']));
+			const recent = deliveredInvoice('c_rv_win', 2);
+			emulator().state.setDeliveryStatus('c_rv_win', recent, 'FAILED', 'Mailbox unavailable');
+			expect(eventsOf(await next(rowsOf(['c_rv_win']), { readWindowDays: 60 }))).toEqual([['c_rv_win', recent]]);
+			expect(eventsOf(await next(rowsOf(['c_rv_win']), { readWindowDays: 60 }))).toEqual([]);
+		});
+
+		test('a Read Window per row (an expression): each creditor keeps its own, none is silenced', async () => {
+			fresh('c_rv_a', 60);
+			fresh('c_rv_b', 60);
+			const next = chain();
+			const rows = [{ sellerId: 'c_rv_a', days: 30 }, { sellerId: 'c_rv_b', days: 60 }];
+			const perRow = { readWindowDays: '={{ $json.days }}' };
+			await next(rows, perRow);
+			const failure = deliveredInvoice('c_rv_b', 1);
+			emulator().state.setDeliveryStatus('c_rv_b', failure, 'FAILED', 'Mailbox unavailable');
+			expect(eventsOf(await next(rows, perRow))).toEqual([['c_rv_b', failure]]);
+		});
+
+		test('Retry On Fail under Stop Workflow (a creditor unreadable once): the change comes once, and not again in the next run', async () => {
+			fresh('c_rv_r0', 40);
+			fresh('c_rv_r1', 40);
+			const rows = rowsOf(['c_rv_r0', 'c_rv_r1']);
+			const next = chain();
+			await next(rows);
+			const failure = deliveredInvoice('c_rv_r1', 4);
+			emulator().state.setDeliveryStatus('c_rv_r1', failure, 'FAILED', 'Mailbox unavailable');
+			emulator().addFault({ endpoint: 'getSellerDeliveries', path: '/partner/sellers/c_rv_r0/deliveries', times: 1, fault: { kind: 'status', status: 404 } });
+			const retried = await next(rows, {}, { retry: { maxTries: 3 } });
+			expect(retried.error).toBeUndefined();
+			expect(eventsOf(retried)).toEqual([['c_rv_r1', failure]]);
+			expect(eventsOf(await next(rows))).toEqual([]);
+		});
+
+		test('statuses outside the contract are told apart and told back (QUEUED → OPENED; RETURNED → DELIVERED)', async () => {
+			fresh('c_rv_s', 40, 4, 0);
+			const next = chain('deliveryStatusChanged');
+			await next(rowsOf(['c_rv_s']));
+			const invoice = deliveredInvoice('c_rv_s', 5);
+			const statuses = ['QUEUED', 'OPENED', 'RETURNED', 'DELIVERED'];
+			const seen: unknown[] = [];
+			for (const status of statuses) {
+				emulator().state.setDeliveryStatus('c_rv_s', invoice, status);
+				seen.push(...jsonOf(await next(rowsOf(['c_rv_s']))).map((json) => [json.previousStatus, json.status]));
+			}
+			expect(seen).toEqual([
+				['DELIVERED', 'QUEUED'],
+				['QUEUED', 'OPENED'],
+				['OPENED', 'RETURNED'],
+				['RETURNED', 'DELIVERED'],
+			]);
+		});
+
+		test('0.4.0\'s memory taken over while one creditor cannot be read (Continue): that creditor keeps its mark, and its change comes later', async () => {
+			fresh('c_rv_t0', 40);
+			fresh('c_rv_t1', 40);
+			const rows = rowsOf(['c_rv_t0', 'c_rv_t1']);
+			// What 0.4.0 kept: the newest updatedAt of a failure, and the failures updated at exactly that moment.
+			const mark = (seller: string) => {
+				const failed = emulator().state.deliveries.get(seller)!.filter((d) => d.status === 'FAILED');
+				const s = Math.max(...failed.map((d) => Date.parse(d.updatedAt!)));
+				return { s, k: failed.filter((d) => Date.parse(d.updatedAt!) === s).map((d) => `${d.invoiceNumber}|${d.channel ?? ''}`) };
+			};
+			const v2 = { [memoryKey(NODE_ID)]: { v: 2, event: 'deliveryFailed', w: 0, sellers: { c_rv_t0: mark('c_rv_t0'), c_rv_t1: mark('c_rv_t1') } } };
+			const failure = deliveredInvoice('c_rv_t1', 6);
+			emulator().state.setDeliveryStatus('c_rv_t1', failure, 'FAILED', 'Mailbox unavailable');
+			emulator().addFault({ endpoint: 'getSellerDeliveries', path: '/partner/sellers/c_rv_t1/deliveries', times: 1, fault: { kind: 'status', status: 404 } });
+			const workflowId = `review-takeover-${++workflows}`;
+			const first = await run(emulator(), { parameters: getChanges(), items: rows, mode: 'trigger', staticData: { global: v2 }, workflowId, onError: 'continueRegularOutput' });
+			const second = await run(emulator(), { parameters: getChanges(), items: rows, mode: 'trigger', staticData: first.staticData, workflowId });
+			expect(eventsOf(second)).toEqual([['c_rv_t1', failure]]);
+		});
+
+		test('a page smaller than asked for (Cash-In paging differently): an error for that creditor, not a silently shorter memory', async () => {
+			fresh('c_rv_p', 300, 12, 0.5);
+			emulator().drifts.push({ kind: 'maxPageSize', value: 50 });
+			const result = await run(emulator(), { parameters: getChanges(), items: rowsOf(['c_rv_p']), mode: 'trigger', onError: 'continueRegularOutput' });
+			expect(String(jsonOf(result)[0].error)).toMatch(/Cash-In counts \d+ deliveries for seller ID "c_rv_p" but its page 1 held 50/);
+		});
+
+		test('a wrong key under Continue fails the run even with the same creditor twice in the input', async () => {
+			const result = await run(emulator(), { parameters: getChanges(), items: rowsOf([SELLERS[0], SELLERS[0]]), mode: 'trigger', onError: 'continueRegularOutput', credential: { apiKey: 'pk_wrong_key_review' } });
+			expect(result.error?.message).toMatch(/^The Cash-In partner API key was not accepted/);
+		});
 	});
 });

@@ -119,6 +119,11 @@ const drifts: Array<[string, Drift, string[]]> = [
 		],
 	],
 	[
+		'an updatedAt the watchers cannot read (a local date format)',
+		{ kind: 'enumValue', endpoint: 'getSellerDeliveries', path: 'deliveries[].updatedAt', value: '24.11.2026 klo 8.15' },
+		['GET /partner/sellers/{sellerId}/deliveries (page 1, 500 per page) | type deliveries[].updatedAt | nodes/CashInPartner/contract/schemas.ts › deliverySchema.updatedAt'],
+	],
+	[
 		'a lower page size limit',
 		{ kind: 'maxPageSize', value: 50 },
 		['GET /partner/sellers/{sellerId}/deliveries (page 1, 500 per page) | type metaData.pageSize | nodes/CashInPartner/contract/endpoints.ts › DELIVERIES_MAX_PAGE_SIZE (500)'],

@@ -199,6 +199,17 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
 		if (first.status !== 200 || !parsed.success) return;
 		const { totalCount, pageSize } = parsed.data.metaData;
 		const got = parsed.data.deliveries.length;
+		// The watchers tell one change of a delivery from the next by `updatedAt` when runs overlap, and take
+		// over 0.4.0's memory by it: it must be there, as a time Date.parse reads (ISO 8601).
+		const unreadable = parsed.data.deliveries.filter((delivery) => delivery.updatedAt === undefined || Number.isNaN(Date.parse(delivery.updatedAt)));
+		if (unreadable.length) {
+			report.findings.push({
+				kind: 'type',
+				path: 'deliveries[].updatedAt',
+				detail: `${unreadable.length} of ${got} deliveries have no readable updatedAt (e.g. ${JSON.stringify(unreadable[0].updatedAt ?? null)}): the watchers assume an ISO 8601 time (docs/contract.md)`,
+				contractEntry: 'nodes/CashInPartner/contract/schemas.ts › deliverySchema.updatedAt',
+			});
+		}
 		const pageSizeEntry = `${ENDPOINTS_FILE} › DELIVERIES_MAX_PAGE_SIZE (${DELIVERIES_MAX_PAGE_SIZE})`;
 		if (pageSize !== DELIVERIES_MAX_PAGE_SIZE || got < Math.min(DELIVERIES_MAX_PAGE_SIZE, totalCount)) {
 			report.findings.push({

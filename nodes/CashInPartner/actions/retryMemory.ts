@@ -15,7 +15,7 @@
  */
 import type { IContextObject, IExecuteFunctions, INodeExecutionData, NodeApiError } from 'n8n-workflow';
 
-export type Remembered = { kind: 'done'; output: INodeExecutionData[]; commit?: () => void } | { kind: 'uncertain'; error: NodeApiError };
+export type Remembered = { kind: 'done'; output: INodeExecutionData[]; commit?: (this: IExecuteFunctions) => void } | { kind: 'uncertain'; error: NodeApiError };
 
 export interface RetryMemory {
 	recall(itemIndex: number): Remembered | undefined;

@@ -161,7 +161,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const sentMemory = remembered ? sentMemoryOf(this, remembered, toClaim) : undefined;
 	const results: INodeExecutionData[][] = new Array(input.length);
 	const done: number[] = [];
-	const commits: Array<() => void> = [];
+	const commits: Array<(this: IExecuteFunctions) => void> = [];
 	const uncertain: number[] = [];
 	const warnings: string[] = [];
 	let failure: { itemIndex: number; error: NodeError } | undefined;
@@ -220,6 +220,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				.filter((i) => i !== failure!.itemIndex)
 				.sort((a, b) => a - b)
 				.map((i) => `${(prepared[i] as PreparedItem).label ?? 'an item'} [item ${i}]`);
+		await handler.afterFailure?.call(this);
 		throw creates ? stoppedAfterSending(failure.error, input.length, labelsOf(done), labelsOf(uncertain), sentMemory && remembered) : failure.error;
 	}
 	// A watcher that could read nothing at all (the key refused, Cash-In out of reach) fails the run under
@@ -227,9 +228,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (handler.effect === 'watch' && input.length > 0 && failed.length === input.length && failed.every(isRunWide)) {
 		const error = failed[0];
 		error.description = [error.description, `No creditor could be read (${items(input.length)}), so the run fails even under On Error → Continue: n8n's error workflow runs, and nothing is remembered.`].filter(Boolean).join('\n\n');
+		await handler.afterFailure?.call(this);
 		throw error;
 	}
-	for (const commit of commits) commit();
+	for (const commit of commits) commit.call(this);
 	await handler.afterRun?.call(this);
 	const output = results.flat();
 	if (memory && !outputInvitesRetry(output)) memory.forget();

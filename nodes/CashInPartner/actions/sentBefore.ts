@@ -27,6 +27,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { serialised } from '../serialised';
+
 const MODE = { mode: 'entries' } as const;
 /**
  * How many keys n8n keeps for one node before it forgets the oldest. Each item sent takes (weeks + 1) keys;
@@ -126,22 +128,6 @@ const stableJson = (value: unknown): string =>
 
 /** Calendar weeks since 1970, Monday to Sunday in UTC (1 January 1970 was a Thursday). */
 const weekOf = (ms: number) => Math.floor((Math.floor(ms / DAY_MS) + 3) / 7);
-
-/** Runs the calls for one node one after another in this process: n8n's read-change-write is not atomic. */
-const queues = new Map<string, Promise<unknown>>();
-function serialised<T>(queue: string, work: () => Promise<T>): Promise<T> {
-	const previous = queues.get(queue) ?? Promise.resolve();
-	const result = previous.then(work, work);
-	const tail = result.then(
-		() => undefined,
-		() => undefined,
-	);
-	queues.set(queue, tail);
-	void tail.then(() => {
-		if (queues.get(queue) === tail) queues.delete(queue);
-	});
-	return result;
-}
 
 /** Items claimed per call to n8n's store: a crash mid-run leaves at most this many claimed but unsent. */
 export const CLAIM_CHUNK = 250;

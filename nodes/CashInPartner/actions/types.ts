@@ -29,8 +29,8 @@ export interface ItemOutput {
 	json: IDataObject | IDataObject[];
 	/** Cash-In did it, but its answer differed from what the node expects (shown as a hint and in `warning`). */
 	warning?: string;
-	/** What the item keeps for the next run; applied only when the node run ends without an error. */
-	commit?: () => void;
+	/** What the item keeps for the next run; applied (with the run's context) only when the node run ends without an error. */
+	commit?: (this: IExecuteFunctions) => void;
 }
 
 /** One operation: its parameters, what it does, and how one item becomes a request. */
@@ -46,4 +46,6 @@ export interface Operation {
 	beforeSending?(this: IExecuteFunctions): Promise<void>;
 	/** Once per run, after the items' commits, when the run ends without an error. */
 	afterRun?(this: IExecuteFunctions): Promise<void>;
+	/** Once per run that ends with an error (before n8n gets it): undo what only a finished run may keep. */
+	afterFailure?(this: IExecuteFunctions): Promise<void>;
 }

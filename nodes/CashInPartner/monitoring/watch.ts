@@ -6,16 +6,19 @@ import { DELIVERIES_DEFAULT_WINDOW_DAYS, FAILED_DELIVERY_STATUS } from '../contr
 import type { Delivery } from '../contract/schemas';
 import type { CashInClient } from '../transport';
 import { deliveryPages } from '../transport/deliveries';
-import { changesOf, type DeliveryEvent, type LegacySnapshot, type SellerMark } from './deliveryChanges';
+import { changesOf, type DeliveryEvent, deliveryKey, type LegacySnapshot } from './deliveryChanges';
+import { type CreditorMemory, type DeliveryChange, diffDeliveries, fingerprint, type StatusCodes } from './deliveryStates';
 
 export interface WatchRequest {
 	sellerId: string;
 	event: DeliveryEvent;
 	/** How many days of invoice dates to read (Cash-In's own default when it is DELIVERIES_DEFAULT_WINDOW_DAYS). */
-	windowDays?: number;
-	mark: SellerMark | undefined;
-	startAt: number | undefined;
+	windowDays: number;
+	/** What the watcher remembers of the creditor; undefined when never read (its first read only records). */
+	memory: CreditorMemory | undefined;
+	/** What 0.3.0 kept of the creditor (statuses): this once, what is new against it. */
 	legacy?: LegacySnapshot;
+	codes: StatusCodes;
 	itemIndex?: number;
 }
 
@@ -39,13 +42,41 @@ export async function readDeliveries(api: CashInClient, sellerId: string, event:
 	return deliveries;
 }
 
-export async function readChanges(api: CashInClient, request: WatchRequest) {
-	const deliveries = await readDeliveries(api, request.sellerId, request.event, request.itemIndex, Number.POSITIVE_INFINITY, request.windowDays);
-	return changesOf(request.event, request.mark, deliveries, request.startAt, request.legacy);
+/**
+ * One creditor's changes since the watcher last read it, and what to remember now. A raised Read Window
+ * brings older deliveries into view, which are not news: the changes are taken from the window the memory
+ * was read with, and the newly visible deliveries only recorded (two reads, this once).
+ */
+export async function readChanges(api: CashInClient, request: WatchRequest): Promise<{ changes: DeliveryChange[]; next: Map<string, string> }> {
+	const { event, memory, windowDays, codes, sellerId, itemIndex } = request;
+	const read = (days: number) => readDeliveries(api, sellerId, event, itemIndex, Number.POSITIVE_INFINITY, days);
+	if (memory?.kind === 'states' && memory.windowDays < windowDays) {
+		const { changes } = diffDeliveries(event, memory.seen, await read(memory.windowDays), codes);
+		const { next } = diffDeliveries(event, undefined, await read(windowDays), codes);
+		return { changes, next };
+	}
+	const deliveries = await read(windowDays);
+	if (memory?.kind === 'states') return diffDeliveries(event, memory.seen, deliveries, codes);
+	const { next } = diffDeliveries(event, undefined, deliveries, codes);
+	if (memory?.kind !== 'mark' && !request.legacy) return { changes: [], next };
+	// Kept by an earlier version of the package: what is new against that, this once.
+	const { changes } = changesOf(event, memory?.kind === 'mark' ? memory.mark : undefined, deliveries, undefined, request.legacy);
+	return {
+		changes: changes.map((delivery) => {
+			const id = fingerprint(deliveryKey(delivery));
+			return { delivery, id, before: undefined, key: `${id}|${delivery.status}|${delivery.updatedAt ?? ''}`, ...(event === 'deliveryFailed' ? {} : { previousStatus: null }) };
+		}),
+		next,
+	};
 }
 
-/** One event as both watchers output it. */
-export const eventItem = (event: DeliveryEvent, sellerId: string, delivery: Delivery): IDataObject => ({ event, sellerId, ...simplifyDelivery(delivery) });
+/** One event as both watchers output it; a status change also says what the status was. */
+export const eventItem = (event: DeliveryEvent, sellerId: string, delivery: Delivery, previousStatus?: string | null): IDataObject => ({
+	event,
+	sellerId,
+	...simplifyDelivery(delivery),
+	...(previousStatus !== undefined ? { previousStatus } : {}),
+});
 
 /** The read window, as both watchers offer it. */
 export const readWindowParameter: INodeProperties = {

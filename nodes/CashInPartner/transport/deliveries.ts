@@ -49,6 +49,16 @@ export async function* deliveryPages(api: CashInClient, request: DeliveryPageReq
 		remaining -= deliveries.length;
 		if (deliveries.length) yield deliveries;
 		const seen = (page - DELIVERIES_FIRST_PAGE) * pageSize + response.deliveries.length;
-		if (response.deliveries.length < pageSize || seen >= response.metaData.totalCount) return;
+		if (seen >= response.metaData.totalCount) return;
+		if (response.deliveries.length < pageSize) {
+			// A short page before the count is reached: Cash-In pages differently than the contract says (a
+			// smaller page size). Reading on would skip deliveries; a watcher would take them for gone.
+			if (limit === Number.POSITIVE_INFINITY) {
+				throw new Error(
+					`Cash-In counts ${response.metaData.totalCount} deliveries for seller ID "${sellerId}" but its page ${page} held ${response.deliveries.length} where ${pageSize} were asked for: the node cannot read them all (npm run probe shows what differs)`,
+				);
+			}
+			return;
+		}
 	}
 }

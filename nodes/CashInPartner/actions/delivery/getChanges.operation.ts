@@ -7,7 +7,9 @@
  */
 import { type IDataObject, type IExecuteFunctions, type INodeProperties, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { currentState, type DeliveryEvent, type SellerMark, type WatchState } from '../../monitoring/deliveryChanges';
+import { currentState, type DeliveryEvent, legacySnapshots, type WatchState } from '../../monitoring/deliveryChanges';
+import { currentStates, type DeliveryChange, type DeliveryStates, markMemory, parseMemory, StatusCodes, statesMemory } from '../../monitoring/deliveryStates';
+import { serialised } from '../../serialised';
 import { type WatcherMemory, watcherMemory } from '../../monitoring/memory';
 import { deliveryEventOptions, eventItem, readChanges, readDeliveries, readWindowDays, readWindowParameter } from '../../monitoring/watch';
 import { CREDITOR_ID_HINT, readId } from '../common';
@@ -51,35 +53,87 @@ export const effect: Effect = 'watch';
 /** What one run of the node shares between its items: the memory, what it will keep, the creditors met. */
 interface RunState {
 	memory: WatcherMemory;
-	next?: WatchState;
-	sellers: Set<string>;
+	codes: StatusCodes;
+	next?: DeliveryStates;
+	/** Each creditor's read, shared by the rows that name it (the same creditor twice in the input). */
+	reads: Map<string, Promise<unknown>>;
+	/** Change keys this run claimed in n8n's deduplication table: released again if the run fails. */
+	claimed: string[];
 }
 const runs = new WeakMap<IExecuteFunctions, RunState>();
-const runOf = (ctx: IExecuteFunctions): RunState => {
+const runOf = (ctx: IExecuteFunctions, event?: DeliveryEvent): RunState => {
 	let run = runs.get(ctx);
-	if (!run) runs.set(ctx, (run = { memory: watcherMemory(ctx), sellers: new Set() }));
+	if (!run) {
+		const memory = watcherMemory(ctx);
+		const previous = event ? currentStates(memory.stored, event) : undefined;
+		runs.set(ctx, (run = { memory, codes: new StatusCodes([...(previous?.u ?? [])]), reads: new Map(), claimed: [] }));
+	}
 	return run;
 };
+
+/**
+ * Runs that overlap (a slow portfolio, a long 429 wait, the next schedule already firing) each start from the
+ * memory the last finished run kept, so both would find the same change. Each change is claimed in n8n's
+ * deduplication table (this node's row) before it is reported: the second run finds it claimed, leaves it
+ * out, and does not remember it as seen — so if the first run then fails (and releases its claims), the
+ * next run still finds and reports it.
+ */
+const CLAIM_OPTIONS = { mode: 'entries' as const, maxEntries: 50_000 };
+const claimKey = (sellerId: string, change: DeliveryChange) => `cashin/change/v1/${sellerId}|${change.key}`;
+
+async function unclaimed(ctx: IExecuteFunctions, run: RunState, sellerId: string, changes: DeliveryChange[]): Promise<DeliveryChange[]> {
+	if (!changes.length || ctx.getMode() === 'manual' || !ctx.getWorkflow().id || typeof ctx.helpers.checkProcessedAndRecord !== 'function') return changes;
+	const keys = changes.map((change) => claimKey(sellerId, change));
+	const checked = await serialised(`${ctx.getWorkflow().id}/${ctx.getNode().id}`, async () => await ctx.helpers.checkProcessedAndRecord(keys, 'node', CLAIM_OPTIONS));
+	const reported = new Set(checked.processed.map(String));
+	run.claimed.push(...keys.filter((key) => !reported.has(key)));
+	return changes.filter((_, i) => !reported.has(keys[i]));
+}
 
 export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedItem {
 	const sellerId = readId(this, 'sellerId', itemIndex, 'Creditor ID');
 	const event = this.getNodeParameter('event', itemIndex, 'deliveryFailed') as DeliveryEvent;
 	const windowDays = readWindowDays(this.getNodeParameter('readWindowDays', itemIndex, undefined));
-	const run = runOf(this);
-	const previous = currentState(run.memory.stored, event);
-	const sample = !previous && this.getMode() === 'manual';
-	// The same creditor twice in the input (two rows of a sheet): read and reported once, for the first.
-	const repeated = run.sellers.has(sellerId);
-	run.sellers.add(sellerId);
+	const run = runOf(this, event);
+	const stored = run.memory.stored;
+	const previous = currentStates(stored, event);
+	// What 0.4.0 (marks) or 0.3.0 (statuses) kept: taken over creditor by creditor.
+	const older = previous ? undefined : currentState(stored, event);
+	const legacy = previous || older ? undefined : legacySnapshots(stored);
+	const sample = !previous && !older && !legacy && this.getMode() === 'manual';
+	const memoryText = previous?.sellers[sellerId] ?? (older?.sellers[sellerId] ? markMemory(older.sellers[sellerId]) : undefined);
 	return {
-		async send(api) {
-			if (repeated) return { json: [] };
+		// An arrow function: `this` stays n8n's context.
+		send: async (api) => {
 			if (sample) {
 				const recent = await readDeliveries(api, sellerId, event, itemIndex, SAMPLES_PER_SELLER, windowDays);
 				return { json: recent.map((delivery) => ({ ...eventItem(event, sellerId, delivery), sample: true })) };
 			}
-			const { changes, mark } = await readChanges(api, { sellerId, event, mark: previous?.sellers[sellerId], startAt: previous?.w, itemIndex, windowDays });
-			return { json: changes.map((delivery) => eventItem(event, sellerId, delivery)), commit: () => keepMark(run, previous, event, sellerId, mark) };
+			// The same creditor twice in the input (two rows of a sheet): read and reported once, for the first
+			// row; the others share its outcome (an error too), so a wrong key still fails every row.
+			const first = run.reads.get(sellerId);
+			if (first) {
+				await first;
+				return { json: [] };
+			}
+			const reading = (async () => {
+				const { changes, next } = await readChanges(api, { sellerId, event, windowDays, memory: parseMemory(event, memoryText), legacy: legacy?.[sellerId], codes: run.codes, itemIndex });
+				const toReport = await unclaimed(this, run, sellerId, changes);
+				// A change another run reports is not remembered as seen here (see `unclaimed`).
+				for (const change of changes.filter((change) => !toReport.includes(change))) {
+					if (change.before === undefined) next.delete(change.id);
+					else next.set(change.id, change.before);
+				}
+				return { toReport, next };
+			})();
+			run.reads.set(sellerId, reading);
+			const { toReport, next } = await reading;
+			return {
+				json: toReport.map((change) => eventItem(event, sellerId, change.delivery, change.previousStatus)),
+				commit(this: IExecuteFunctions) {
+					keepState(runOf(this), previous, older, event, sellerId, statesMemory(windowDays, next));
+				},
+			};
 		},
 	};
 }
@@ -125,9 +179,24 @@ export async function afterRun(this: IExecuteFunctions): Promise<void> {
 	await this.helpers.checkProcessedAndRecord([MEMORY_MARKER], 'node', MARKER_OPTIONS);
 }
 
-/** Keeps one seller's mark for this run's memory (a state for another event is started afresh). */
-function keepMark(run: RunState, previous: WatchState | undefined, event: DeliveryEvent, sellerId: string, mark: SellerMark) {
-	run.next ??= previous ? { ...previous, sellers: { ...previous.sellers } } : { v: 2, event, w: 0, sellers: {} };
-	run.next.sellers[sellerId] = mark;
-	run.next.w = Math.max(run.next.w, mark.s);
+/**
+ * Keeps one creditor's memory for this run. The run's memory starts from what was kept (creditors this run
+ * did not read keep theirs; 0.4.0's marks are carried as they were, to be taken over when read).
+ */
+function keepState(run: RunState, previous: DeliveryStates | undefined, older: WatchState | undefined, event: DeliveryEvent, sellerId: string, memory: string) {
+	run.next ??= {
+		v: 3,
+		event,
+		u: run.codes.others,
+		sellers: previous ? { ...previous.sellers } : Object.fromEntries(Object.entries(older?.sellers ?? {}).map(([id, mark]) => [id, markMemory(mark)])),
+	};
+	run.next.sellers[sellerId] = memory;
+}
+
+/** A run that stops keeps no memory; the changes it claimed are released, so the next run reports them. */
+export async function afterFailure(this: IExecuteFunctions): Promise<void> {
+	const run = runOf(this);
+	if (!run.claimed.length) return;
+	const keys = run.claimed.splice(0);
+	await serialised(`${this.getWorkflow().id}/${this.getNode().id}`, async () => await this.helpers.removeProcessed(keys, 'node', CLAIM_OPTIONS));
 }

@@ -25,6 +25,7 @@ import { delay } from '../testing/checks';
 import { startEmulatorProcess } from '../testing/emulatorProcess';
 import { importCredentials, importWorkflows, type N8nInstance, prepareN8n, restSession, runViaRest, setUpOwner, startN8nServer, stopN8nServer } from '../testing/n8n';
 import { processCpuMs } from '../testing/processes';
+import { rowsWorkflow } from './rowsWorkflow';
 import { projectPath } from '../testing/paths';
 
 const ITEMS = 1000;
@@ -101,23 +102,7 @@ const MEASURED = 'Measured';
 
 function workflow(id: string, node: Record<string, unknown>, disabled = false) {
 	const rows = Array.from({ length: ITEMS }, (_, i) => ({ phone: `+35840${String(1000000 + i)}`, message: `Hei, laskunne ${2026_0000 + i} on erääntynyt. Maksathan sen pian.` }));
-	return {
-		id,
-		name: id,
-		nodes: [
-			{ id: `${id}-1`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{ id: `${id}-2`, name: 'Rows', type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [200, 0], parameters: { mode: 'raw', jsonOutput: JSON.stringify({ rows }) } },
-			{ id: `${id}-3`, name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [400, 0], parameters: { fieldToSplitOut: 'rows', options: {} } },
-			{ id: `${id}-4`, name: MEASURED, position: [600, 0], onError: 'continueRegularOutput', disabled, ...node },
-		],
-		connections: {
-			Start: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] },
-			Rows: { main: [[{ node: 'Split Out', type: 'main', index: 0 }]] },
-			'Split Out': { main: [[{ node: MEASURED, type: 'main', index: 0 }]] },
-		},
-		active: false,
-		settings: { executionOrder: 'v1' },
-	};
+	return rowsWorkflow(id, rows, { name: MEASURED, onError: 'continueRegularOutput', disabled, ...node });
 }
 
 /** Counts the expressions n8n evaluates, from inside the n8n process, into a file the bench reads. */

@@ -16,6 +16,7 @@ import * as path from 'node:path';
 
 import { EMULATOR_CREDENTIAL, importCredentials, importWorkflows, type N8nInstance, prepareN8n, restSession, runViaRest, setUpOwner, startN8nServer, stopN8nServer } from '../testing/n8n';
 import { startEmulatorProcess } from '../testing/emulatorProcess';
+import { rowsWorkflow } from './rowsWorkflow';
 
 const ITEMS = 1000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -25,32 +26,14 @@ const MEASURED = 'Send SMS';
 
 function workflow(id: string, skipSentBefore: boolean) {
 	const rows = Array.from({ length: ITEMS }, (_, i) => ({ phone: `+35840${String(2000000 + i)}`, message: `Hei, laskunne ${2026_0000 + i} on erääntynyt.` }));
-	return {
-		id,
-		name: id,
-		nodes: [
-			{ id: `${id}-1`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{ id: `${id}-2`, name: 'Rows', type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [200, 0], parameters: { mode: 'raw', jsonOutput: JSON.stringify({ rows }) } },
-			{ id: `${id}-3`, name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [400, 0], parameters: { fieldToSplitOut: 'rows', options: {} } },
-			{
-				id: `${id}-4`,
-				name: MEASURED,
-				type: 'n8n-nodes-cash-in-partner.cashInPartner',
-				typeVersion: 2,
-				position: [600, 0],
-				// Each execution sends new messages (its ID in the text): the memory is searched and grows, nothing is skipped.
-				parameters: { resource: 'sms', operation: 'send', recipient: '={{ $json.phone }}', message: '={{ $json.message }} {{ $execution.id }}', skipSentBefore },
-				credentials: { cashInPartnerApi: EMULATOR_CREDENTIAL },
-			},
-		],
-		connections: {
-			Start: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] },
-			Rows: { main: [[{ node: 'Split Out', type: 'main', index: 0 }]] },
-			'Split Out': { main: [[{ node: MEASURED, type: 'main', index: 0 }]] },
-		},
-		active: false,
-		settings: { executionOrder: 'v1' },
-	};
+	return rowsWorkflow(id, rows, {
+		name: MEASURED,
+		type: 'n8n-nodes-cash-in-partner.cashInPartner',
+		typeVersion: 2,
+		// Each execution sends new messages (its ID in the text): the memory is searched and grows, nothing is skipped.
+		parameters: { resource: 'sms', operation: 'send', recipient: '={{ $json.phone }}', message: '={{ $json.message }} {{ $execution.id }}', skipSentBefore },
+		credentials: { cashInPartnerApi: EMULATOR_CREDENTIAL },
+	});
 }
 
 /** Runs a short script against n8n's SQLite database with n8n's own sqlite3 (built for n8n's Node). */

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { businessIdFor } from '../../emulator/seed';
 import { errorMatrix } from '../harness/errorMatrix';
-import { addCreditor, jsonOf, pairingOf, run, useEmulator, visibleText } from '../harness/fixtures';
+import { addCreditor, createFromItems, jsonOf, pairingOf, run, useEmulator, visibleText } from '../harness/fixtures';
 
 const emulator = useEmulator();
 
@@ -31,15 +31,9 @@ const sheetRow = (overrides: IDataObject = {}) => ({
 	...overrides,
 });
 
-/** A Create node that reads every value from the incoming item, as a spreadsheet-driven workflow does. */
-const createFromItems = {
-	resource: 'creditor',
-	operation: 'create',
-	serviceType: 'LIFECYCLE',
-	name: '={{ $json.name }}',
-	businessId: '={{ $json.businessId }}',
-	country: 'FI',
-	contacts: { contact: [{ role: 'PRIMARY', name: 'Maija Meikäläinen' }] },
+/** createFromItems with each row's IBAN, one request at a time. */
+const createWithIban = {
+	...createFromItems,
 	bankAccounts: { account: [{ iban: '={{ $json.iban }}', bic: 'NDEAFIHH' }] },
 	options: { parallelRequests: 1 },
 };
@@ -133,7 +127,7 @@ describe('Creditor → Create', () => {
 
 	test('three rows, one bad business ID and one bad IBAN: two clear errors, one creditor created, exactly one POST', async () => {
 		const rows = [sheetRow({ businessId: '1234567-2' }), sheetRow(), sheetRow({ iban: 'FI21 1234 5600 0007 86' })];
-		const result = await run(emulator(), { parameters: createFromItems, items: rows, onError: 'continueRegularOutput' });
+		const result = await run(emulator(), { parameters: createWithIban, items: rows, onError: 'continueRegularOutput' });
 		const out = jsonOf(result);
 		expect(out[0].error).toBe(
 			'Invalid Business ID "1234567-2": expected a business ID whose check digit matches (for 1234567 it is 1) [item 0]',
@@ -147,7 +141,7 @@ describe('Creditor → Create', () => {
 
 	test('without continue-on-fail the first bad row stops the run and names its item', async () => {
 		const rows = [sheetRow(), sheetRow({ businessId: 'abc' })];
-		const result = await run(emulator(), { parameters: createFromItems, items: rows });
+		const result = await run(emulator(), { parameters: createWithIban, items: rows });
 		expect(result.error?.message).toBe('Invalid Business ID "abc": expected 7 digits, a hyphen and a check digit, e.g. 1234567-1 [item 1]');
 		expect((result.error as { context?: { itemIndex?: number } }).context?.itemIndex).toBe(1);
 	});
@@ -155,7 +149,7 @@ describe('Creditor → Create', () => {
 	test('a business ID already registered gives the API refusal (402) per item, not a crash', async () => {
 		const existing = addCreditor(emulator());
 		const rows = [sheetRow({ businessId: existing.creditor.businessCode }), sheetRow()];
-		const result = await run(emulator(), { parameters: createFromItems, items: rows, onError: 'continueRegularOutput' });
+		const result = await run(emulator(), { parameters: createWithIban, items: rows, onError: 'continueRegularOutput' });
 		const out = jsonOf(result);
 		expect(out[0].error).toBe(`Cash-In declined this request: A creditor with business ID ${existing.creditor.businessCode} already exists [item 0]`);
 		expect(out[0].message).toMatch(/Cash-In did not carry out this item/);

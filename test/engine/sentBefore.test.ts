@@ -9,7 +9,7 @@ import type { IDataObject, INode } from 'n8n-workflow';
 
 import { businessIdFor } from '../../emulator/seed';
 import { deduplicator } from '../../testing/engine';
-import { jsonOf, pairingOf, run, useEmulator } from '../harness/fixtures';
+import { createFromItems, jsonOf, pairingOf, run, useEmulator } from '../harness/fixtures';
 
 const emulator = useEmulator();
 
@@ -212,16 +212,6 @@ describe('Skip Items Sent Before (on by default)', () => {
 });
 
 describe('Creditor → Create across executions', () => {
-	const createFromItems = {
-		resource: 'creditor',
-		operation: 'create',
-		serviceType: 'LIFECYCLE',
-		name: '={{ $json.name }}',
-		businessId: '={{ $json.businessId }}',
-		country: 'FI',
-		contacts: { contact: [{ role: 'PRIMARY', name: 'Maija' }] },
-	};
-
 	test('one creditor per business ID: a second run (the ID spelt without its leading zero) registers nothing', async () => {
 		const workflowId = newWorkflow();
 		const businessId = businessIdFor(-100003); // 0xxxxxx-x: Cash-In's form keeps the leading zero

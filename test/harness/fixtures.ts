@@ -58,3 +58,14 @@ export function visibleText(result: RunResult): string {
 
 export const jsonOf = (result: RunResult, output = 0) => result.outputs[output]?.map((item) => item.json) ?? [];
 export const pairingOf = (result: RunResult, output = 0) => result.outputs[output]?.map((item) => item.pairedItem) ?? [];
+
+/** A Create node that reads every value from the incoming item, as a spreadsheet-driven workflow does. */
+export const createFromItems = {
+	resource: 'creditor',
+	operation: 'create',
+	serviceType: 'LIFECYCLE',
+	name: '={{ $json.name }}',
+	businessId: '={{ $json.businessId }}',
+	country: 'FI',
+	contacts: { contact: [{ role: 'PRIMARY', name: 'Maija Meikäläinen' }] },
+};

@@ -234,6 +234,13 @@ async function main() {
 		await fireBulk('spread', BATCHES, PER_BATCH);
 		const rows = await waitForExecutions(BULK_SMS_WORKFLOW_ID, before, BATCHES, 180_000);
 		assert.equal(rows.length, BATCHES);
+		const failedRows = rows.filter((r) => r.status !== 'success');
+		const failures: string[] = [];
+		for (const row of failedRows) {
+			const [data] = await cluster.sql<{ data: string }>('select data from execution_data where "executionId" = $1', [Number(row.id)]);
+			failures.push(`${row.id} ${row.status}: ${data ? parseFlatted(cluster.main.instance, data.data).resultData.error?.message : '?'}`);
+		}
+		assert.deepEqual(failures, [], 'executions that did not succeed');
 		assert.deepEqual([...countBy(rows.map((r) => r.status))], [['success', BATCHES]]);
 		const { sent, byRef, byExecution } = sentSms(await requests(), 'spread');
 		assertEachSentOnce(byRef, expectedRefs('spread', BATCHES, PER_BATCH));

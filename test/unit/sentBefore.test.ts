@@ -101,3 +101,19 @@ test('a run that crosses Monday midnight: an item claimed on Sunday and sent on 
 	expect(await execution(store, MONDAY + 7 * DAY + 5 * 60_000, ['x'])).toEqual(['skipped']);
 	expect(await execution(store, MONDAY + 14 * DAY, ['x'])).toEqual(['sent']);
 });
+
+test("two workers creating the node's row at once: the insert that loses fails, having written nothing; the claim is tried again and holds", async () => {
+	const store = new MemoryDeduplicator();
+	const ctx = nodeContext(store);
+	const record = ctx.helpers.checkProcessedAndRecord.bind(ctx.helpers);
+	let calls = 0;
+	ctx.helpers.checkProcessedAndRecord = async (...args: Parameters<typeof record>) => {
+		if (++calls === 1) throw new Error('duplicate key value violates unique constraint "PK_processed_data"');
+		return await record(...args);
+	};
+	const memory = sentMemoryOf(ctx, { weeks: 1, custom: false }, [{ itemIndex: 0, identity: 'x' }], () => MONDAY)!;
+	expect(await memory.sentBefore(0)).toBe(false);
+	await memory.settle([0]);
+	expect(calls).toBe(3); // the failed insert, the claim, the final write
+	expect(await execution(store, MONDAY + DAY, ['x'])).toEqual(['skipped']);
+});

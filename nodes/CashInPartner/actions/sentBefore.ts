@@ -27,7 +27,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { serialised } from '../serialised';
+import { serialised, storeCall } from '../serialised';
 
 const MODE = { mode: 'entries' } as const;
 /**
@@ -173,7 +173,7 @@ export function sentMemoryOf(
 		for (const { itemIndex, identity } of chunk) if (!first.has(identity)) first.set(identity, itemIndex);
 		const keys = new Map([...first.keys()].map((identity) => [identity, keysOf(identity)]));
 		return await serialised(queue, async () => {
-			const checked = await ctx.helpers.checkProcessedAndRecord([...keys.values()].flat(), 'node', options);
+			const checked = await storeCall(ctx.getNode(), () => ctx.helpers.checkProcessedAndRecord([...keys.values()].flat(), 'node', options));
 			const known = new Set(checked.processed.map(String));
 			const sentBefore = new Set<number>();
 			const unrecord: string[] = [];
@@ -184,7 +184,7 @@ export function sentMemoryOf(
 				} else claimed.set(first.get(identity)!, { identity, keys: ownKeys });
 			}
 			for (const { itemIndex, identity } of chunk) if (first.get(identity) !== itemIndex) sentBefore.add(itemIndex);
-			if (unrecord.length) await ctx.helpers.removeProcessed(unrecord, 'node', options);
+			if (unrecord.length) await storeCall(ctx.getNode(), () => ctx.helpers.removeProcessed(unrecord, 'node', options));
 			skipped += sentBefore.size;
 			return sentBefore;
 		});
@@ -209,8 +209,8 @@ export function sentMemoryOf(
 			const again = [...new Set([...claimed].flatMap(([itemIndex, { identity, keys }]) => (keep.has(itemIndex) ? [keys[0], keyOf(identity, weekNow)] : [])))];
 			if (!forget.length && !again.length) return;
 			await serialised(queue, async () => {
-				if (forget.length) await ctx.helpers.removeProcessed(forget, 'node', options);
-				if (again.length) await ctx.helpers.checkProcessedAndRecord(again, 'node', options);
+				if (forget.length) await storeCall(ctx.getNode(), () => ctx.helpers.removeProcessed(forget, 'node', options));
+				if (again.length) await storeCall(ctx.getNode(), () => ctx.helpers.checkProcessedAndRecord(again, 'node', options));
 			});
 		},
 		get skipped() {

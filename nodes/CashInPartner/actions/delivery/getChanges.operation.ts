@@ -9,7 +9,7 @@ import { type IDataObject, type IExecuteFunctions, type INodeProperties, NodeOpe
 
 import { currentState, type DeliveryEvent, legacySnapshots, type WatchState } from '../../monitoring/deliveryChanges';
 import { currentStates, type DeliveryChange, type DeliveryStates, markMemory, parseMemory, StatusCodes, statesMemory } from '../../monitoring/deliveryStates';
-import { serialised } from '../../serialised';
+import { serialised, storeCall } from '../../serialised';
 import { type WatcherMemory, watcherMemory } from '../../monitoring/memory';
 import { deliveryEventOptions, eventItem, readChanges, readDeliveries, readWindowDays, readWindowParameter } from '../../monitoring/watch';
 import { CREDITOR_ID_HINT, readId } from '../common';
@@ -84,7 +84,7 @@ const claimKey = (sellerId: string, change: DeliveryChange) => `cashin/change/v1
 async function unclaimed(ctx: IExecuteFunctions, run: RunState, sellerId: string, changes: DeliveryChange[]): Promise<DeliveryChange[]> {
 	if (!changes.length || ctx.getMode() === 'manual' || !ctx.getWorkflow().id || typeof ctx.helpers.checkProcessedAndRecord !== 'function') return changes;
 	const keys = changes.map((change) => claimKey(sellerId, change));
-	const checked = await serialised(`${ctx.getWorkflow().id}/${ctx.getNode().id}`, async () => await ctx.helpers.checkProcessedAndRecord(keys, 'node', CLAIM_OPTIONS));
+	const checked = await serialised(`${ctx.getWorkflow().id}/${ctx.getNode().id}`, async () => await storeCall(ctx.getNode(), () => ctx.helpers.checkProcessedAndRecord(keys, 'node', CLAIM_OPTIONS)));
 	const reported = new Set(checked.processed.map(String));
 	run.claimed.push(...keys.filter((key) => !reported.has(key)));
 	return changes.filter((_, i) => !reported.has(keys[i]));
@@ -198,5 +198,5 @@ export async function afterFailure(this: IExecuteFunctions): Promise<void> {
 	const run = runOf(this);
 	if (!run.claimed.length) return;
 	const keys = run.claimed.splice(0);
-	await serialised(`${this.getWorkflow().id}/${this.getNode().id}`, async () => await this.helpers.removeProcessed(keys, 'node', CLAIM_OPTIONS));
+	await serialised(`${this.getWorkflow().id}/${this.getNode().id}`, async () => await storeCall(this.getNode(), () => this.helpers.removeProcessed(keys, 'node', CLAIM_OPTIONS)));
 }

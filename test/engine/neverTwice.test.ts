@@ -7,7 +7,7 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { businessIdFor } from '../../emulator/seed';
-import { addCreditor, jsonOf, pairingOf, run, useEmulator } from '../harness/fixtures';
+import { addCreditor, createFromItems, jsonOf, pairingOf, run, useEmulator } from '../harness/fixtures';
 
 const emulator = useEmulator();
 
@@ -110,15 +110,7 @@ describe('Retry On Fail never sends twice', () => {
 		const ids = [businessIdFor(9001), businessIdFor(9002), businessIdFor(9003)];
 		const rows = [{ businessId: '1234567-2' }, ...ids.map((businessId) => ({ businessId }))].map((row, i) => ({ ...row, name: `Retry ${i} Oy` }));
 		const result = await run(emulator(), {
-			parameters: {
-				resource: 'creditor',
-				operation: 'create',
-				serviceType: 'LIFECYCLE',
-				name: '={{ $json.name }}',
-				businessId: '={{ $json.businessId }}',
-				country: 'FI',
-				contacts: { contact: [{ role: 'PRIMARY', name: 'Maija' }] },
-			},
+			parameters: createFromItems,
 			items: rows,
 			onError: 'continueErrorOutput',
 			retry: { maxTries: 5 },

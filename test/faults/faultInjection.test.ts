@@ -13,7 +13,7 @@ import { DEFAULT_RETRY_POLICY } from '../../nodes/CashInPartner/transport/retry'
 import type { Fault } from '../../emulator/faults';
 import { businessIdFor, makeDeliveries } from '../../emulator/seed';
 import type { RecordedRequest } from '../../emulator/server';
-import { addCreditor, jsonOf, pairingOf, run, TODAY, useEmulator, visibleText } from '../harness/fixtures';
+import { addCreditor, createFromItems, jsonOf, pairingOf, run, TODAY, useEmulator, visibleText } from '../harness/fixtures';
 
 const emulator = useEmulator();
 const ITEMS = 240;
@@ -58,15 +58,7 @@ const cases: Case[] = [
 	},
 	{
 		endpoint: 'createCreditor',
-		parameters: {
-			resource: 'creditor',
-			operation: 'create',
-			serviceType: 'LIFECYCLE',
-			name: '={{ $json.name }}',
-			businessId: '={{ $json.businessId }}',
-			country: 'FI',
-			contacts: { contact: [{ role: 'PRIMARY', name: 'Maija' }] },
-		},
+		parameters: createFromItems,
 		items: () => Array.from({ length: ITEMS }, (_, i) => ({ name: `Yritys ${i} Oy`, businessId: businessIdFor(20000 + i) })),
 		identify: (r) => /"businessCode":"([^"]+)"/.exec(r.rawBody)?.[1] ?? '?',
 	},

@@ -3,7 +3,10 @@
  * can build it — at 100, 300 and 1,000 sellers × 200 deliveries. Not a test.
  *
  * The emulator runs in its own process at 100 ms per request and holds 10 requests at once for the partner
- * (429 + Retry-After: 1 beyond), so the reads' ceiling is 10 / 0.1 s = 100 requests/s. Per size and event:
+ * (429 + Retry-After: 1 beyond), so the reads' ceiling is 10 / 0.1 s = 100 requests/s. Each size and event
+ * runs twice: with every answer taking exactly 100 ms ("fixed"), and with each drawn evenly from 80–120 ms
+ * ("spread", the same mean and ceiling) — a real API's answers vary, and a fixed delay returns requests sent
+ * together in bunches. Per size, event and latency:
  *   - Get Changes (Manual Trigger → N sellers → Split Out → Seller Delivery → Get Changes), run by
  *     `n8n execute` (a production-like run: n8n saves the static data after it): the first run (records
  *     where each seller stands) and the second (after 5 deliveries failed);
@@ -17,10 +20,12 @@
  * (each answered read's time at the emulator, summed, / the window / the limit); `answerMs`, a read's mean
  * time at the emulator; and the CPU cores in use over the reads' window (of the machine's), for the whole
  * machine and for the emulator — sampled from /proc every 100 ms.
- * The baseline, measured in the same run before each size: the same reads without n8n — raw undici, as many
- * at once as the limit holds, over kept-alive connections — i.e. what the API's limit allows a client
- * that adds nothing; "vs raw" in the table is Get Changes' reads per second over the baseline's.
- * BENCH_SIZES=100,1000 and BENCH_EVENTS=deliveryStatusChanged choose what runs; BENCH_LOG_DIR=dir writes each
+ * The baseline, measured in the same run before each size and latency: the same reads without n8n — raw
+ * undici, as many at once as the limit holds, over kept-alive connections — i.e. what the API's limit allows
+ * a client that adds nothing; "vs raw" in the table is Get Changes' reads per second over the baseline's.
+ * Beside it, the same raw reads with a new connection for each request, as n8n makes them.
+ * BENCH_SIZES=100,1000, BENCH_EVENTS=deliveryStatusChanged and BENCH_LATENCY=spread choose what runs; BENCH_TRIGGER=0
+ * leaves the trigger out; BENCH_LOG_DIR=dir writes each
  * Get Changes run's reads there (arrived, answered, status), for a timeline of what the API held.
  */
 import * as fs from 'node:fs';
@@ -49,6 +54,11 @@ import { rawRequests } from './rawHttp';
 const SIZES = (process.env.BENCH_SIZES ?? '100,300,1000').split(',').map(Number);
 const DELIVERIES_PER_SELLER = 200;
 const LATENCY_MS = 100;
+/** How far each answer's delay may stray from LATENCY_MS, evenly either way, per latency mode. */
+const SPREADS = { fixed: 0, spread: 20 } as const;
+type LatencyMode = keyof typeof SPREADS;
+const LATENCY_MODES = (process.env.BENCH_LATENCY ?? 'fixed,spread').split(',') as LatencyMode[];
+const WITH_TRIGGER = process.env.BENCH_TRIGGER !== '0';
 const LIMIT = 10;
 const CEILING = LIMIT / (LATENCY_MS / 1000);
 const ALL_EVENTS = ['deliveryFailed', 'deliveryStatusChanged'] as const;
@@ -175,10 +185,11 @@ function measure(log: RecordedRequest[], events: number): Measurement {
 }
 
 /** The baseline: every seller's reads, `LIMIT` at once, by raw undici over kept-alive connections. */
-async function rawReads(emulator: EmulatorProcess, sellers: string[], event: Event, log: () => Promise<RecordedRequest[]>): Promise<Measurement> {
+async function rawReads(emulator: EmulatorProcess, sellers: string[], event: Event, log: () => Promise<RecordedRequest[]>, newConnectionEach = false): Promise<Measurement> {
 	const query = new URLSearchParams({ [DELIVERY_QUERY.page]: '1', [DELIVERY_QUERY.pageSize]: String(Math.min(DELIVERIES_PER_SELLER, DELIVERIES_MAX_PAGE_SIZE)) });
 	if (event === 'deliveryFailed') query.set(DELIVERY_QUERY.status, FAILED_DELIVERY_STATUS);
-	await rawRequests(emulator, sellers.length, LIMIT, (i) => ({ method: 'GET', path: `${pathOf(ENDPOINTS.getSellerDeliveries, { sellerId: sellers[i] })}?${query}` }));
+	await emulator.control('DELETE', '/requests');
+	await rawRequests(emulator, sellers.length, LIMIT, (i) => ({ method: 'GET', path: `${pathOf(ENDPOINTS.getSellerDeliveries, { sellerId: sellers[i] })}?${query}` }), { newConnectionEach });
 	return measure(await log(), 0);
 }
 
@@ -211,11 +222,12 @@ async function main() {
 	const rows: Array<Record<string, unknown>> = [];
 	try {
 		for (const event of EVENTS) {
-			for (const size of SIZES) {
+			for (const size of SIZES) for (const latency of LATENCY_MODES) {
 				const sellers = sellerIds(size);
-				await clearLog();
+				await emulator.control('POST', '/config', { latencySpreadMs: SPREADS[latency] });
 				const raw = await rawReads(emulator, sellers, event, requests);
-				const tag = `${event === 'deliveryFailed' ? 'F' : 'C'}${size}`;
+				const rawNewConnection = await rawReads(emulator, sellers, event, requests, true);
+				const tag = `${event === 'deliveryFailed' ? 'F' : 'C'}${size}${latency === 'spread' ? 'S' : ''}`;
 				// Get Changes, run as production runs are.
 				const actionId = `BenchPortfolio${tag}`;
 				await importWorkflows(n8n, [getChangesWorkflow(actionId, sellers, event)]);
@@ -238,13 +250,15 @@ async function main() {
 				const actionBytes = await storedBytes(n8n, actionId);
 
 				// The trigger: its activation poll, and the next scheduled one.
+				let activation: Measurement | undefined;
+				let scheduled: Measurement | undefined;
+				let triggerBytes: number | undefined;
+				if (WITH_TRIGGER) {
 				const triggerId = `BenchTrigger${tag}`;
 				await importWorkflows(n8n, [triggerWorkflow(triggerId, sellers, event)]);
 				await publishWorkflow(n8n, triggerId);
 				await clearLog();
 				const server = await startN8nServer(n8n);
-				let activation: Measurement;
-				let scheduled: Measurement;
 				try {
 					const readsOf = async () => (await requests()).filter((r) => r.endpoint === 'getSellerDeliveries' && r.status === 200);
 					const waitForReads = async (count: number, ms: number) => {
@@ -265,13 +279,17 @@ async function main() {
 				}
 				// Unpublished again, so later sizes' servers do not poll it too.
 				await unpublishWorkflow(n8n, triggerId);
-				const triggerBytes = await storedBytes(n8n, triggerId);
+				triggerBytes = await storedBytes(n8n, triggerId);
+				}
 
 				const row = {
 					event,
 					sellers: size,
+					latency,
+					latencyMs: SPREADS[latency] ? `${LATENCY_MS} ± ${SPREADS[latency]}` : LATENCY_MS,
 					deliveries: size * DELIVERIES_PER_SELLER,
 					rawBaseline: raw,
+					rawNewConnection,
 					getChangesFirstRun: firstRun,
 					getChangesNextRun: secondRun,
 					getChangesBytesKept: actionBytes,
@@ -288,16 +306,18 @@ async function main() {
 		fs.rmSync(n8n.home, { recursive: true, force: true });
 	}
 
-	console.log('\n| Event | Sellers | raw reads vs ceiling | Get Changes: first run s | next run s | reads vs ceiling | vs raw | bytes kept | Trigger: activation poll s | next poll s | reads vs ceiling | vs raw | bytes kept |');
-	console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
-	const vsRaw = (of: Measurement, raw: Measurement) => `${+(of.ofCeiling / raw.ofCeiling).toFixed(2)}×`;
-	for (const row of rows as Array<{ event: string; sellers: number; rawBaseline: Measurement; getChangesFirstRun: Measurement; getChangesNextRun: Measurement; getChangesBytesKept: number; triggerActivationPoll: Measurement; triggerNextPoll: Measurement; triggerBytesKept: number }>) {
+	console.log('\n| Event | Sellers | Latency ms | raw reads vs ceiling | raw, new connection each | Get Changes: first run s | next run s | reads vs ceiling | vs raw | bytes kept | Trigger: activation poll s | next poll s | reads vs ceiling | vs raw | bytes kept |');
+	console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+	const vsRaw = (of: Measurement | undefined, raw: Measurement) => (of ? `${+(of.ofCeiling / raw.ofCeiling).toFixed(2)}×` : '–');
+	const cell = (value: number | string | undefined, suffix = '') => (value === undefined ? '–' : `${value}${suffix}`);
+	type Row = { event: string; sellers: number; latencyMs: number | string; rawBaseline: Measurement; rawNewConnection: Measurement; getChangesFirstRun: Measurement; getChangesNextRun: Measurement; getChangesBytesKept: number; triggerActivationPoll?: Measurement; triggerNextPoll?: Measurement; triggerBytesKept?: number };
+	for (const row of rows as Row[]) {
 		console.log(
-			`| ${row.event} | ${row.sellers} | ${row.rawBaseline.ofCeiling}× | ${row.getChangesFirstRun.seconds} | ${row.getChangesNextRun.seconds} | ${row.getChangesNextRun.ofCeiling}× | ${vsRaw(row.getChangesNextRun, row.rawBaseline)} | ${row.getChangesBytesKept} | ${row.triggerActivationPoll.seconds} | ${row.triggerNextPoll.seconds} | ${row.triggerNextPoll.ofCeiling}× | ${vsRaw(row.triggerNextPoll, row.rawBaseline)} | ${row.triggerBytesKept} |`,
+			`| ${row.event} | ${row.sellers} | ${row.latencyMs} | ${row.rawBaseline.ofCeiling}× | ${row.rawNewConnection.ofCeiling}× | ${row.getChangesFirstRun.seconds} | ${row.getChangesNextRun.seconds} | ${row.getChangesNextRun.ofCeiling}× | ${vsRaw(row.getChangesNextRun, row.rawBaseline)} | ${row.getChangesBytesKept} | ${cell(row.triggerActivationPoll?.seconds)} | ${cell(row.triggerNextPoll?.seconds)} | ${cell(row.triggerNextPoll?.ofCeiling, '×')} | ${vsRaw(row.triggerNextPoll, row.rawBaseline)} | ${cell(row.triggerBytesKept)} |`,
 		);
 	}
 	const growth = (event: Event, pick: (row: (typeof rows)[number]) => number) => {
-		const of = rows.filter((row) => row.event === event);
+		const of = rows.filter((row) => row.event === event && row.latency === LATENCY_MODES[0]);
 		const small = of.find((row) => row.sellers === Math.min(...SIZES));
 		const large = of.find((row) => row.sellers === Math.max(...SIZES));
 		return small && large ? +(pick(large) / pick(small)).toFixed(2) : null;
@@ -305,6 +325,7 @@ async function main() {
 	const summary = {
 		ceilingRequestsPerSecond: CEILING,
 		latencyMs: LATENCY_MS,
+		latencySpreadMs: Object.fromEntries(LATENCY_MODES.map((mode) => [mode, SPREADS[mode]])),
 		limit: LIMIT,
 		sizes: SIZES,
 		timeGrowth: Object.fromEntries(EVENTS.map((event) => [event, growth(event, (row) => (row.getChangesNextRun as Measurement).seconds)])),

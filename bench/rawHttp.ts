@@ -1,9 +1,10 @@
 /**
  * The raw-HTTP baseline of the benchmarks: undici, `parallel` workers over a pool of as many kept-alive
  * connections, each sending its share of `count` requests in turn — what a client that adds nothing gets
- * from the emulator. Resolves to the milliseconds it took.
+ * from the emulator. With `newConnectionEach`, every request opens (and closes) a connection of its own,
+ * as n8n's request path does: what that alone costs. Resolves to the milliseconds it took.
  */
-import { Pool } from 'undici';
+import { Client, Pool } from 'undici';
 
 import { API_KEY_HEADER } from '../nodes/CashInPartner/contract/endpoints';
 import type { EmulatorProcess } from '../testing/emulatorProcess';
@@ -15,14 +16,20 @@ export interface RawRequest {
 	body?: string;
 }
 
-export async function rawRequests(emulator: EmulatorProcess, count: number, parallel: number, request: (i: number) => RawRequest): Promise<number> {
+export async function rawRequests(
+	emulator: EmulatorProcess,
+	count: number,
+	parallel: number,
+	request: (i: number) => RawRequest,
+	options: { newConnectionEach?: boolean } = {},
+): Promise<number> {
 	const origin = new URL(emulator.baseUrl);
 	const pool = new Pool(origin.origin, { connections: parallel });
 	let next = 0;
-	const worker = async () => {
-		while (next < count) {
-			const { method, path, body } = request(next++);
-			const response = await pool.request({
+	const send = async ({ method, path, body }: RawRequest) => {
+		const client = options.newConnectionEach ? new Client(origin.origin) : pool;
+		try {
+			const response = await client.request({
 				method,
 				path: origin.pathname + path,
 				body,
@@ -30,7 +37,12 @@ export async function rawRequests(emulator: EmulatorProcess, count: number, para
 			});
 			await response.body.json();
 			if (response.statusCode >= 300) throw new Error(`the raw baseline got HTTP ${response.statusCode} for ${method} ${path}`);
+		} finally {
+			if (client !== pool) await client.close();
 		}
+	};
+	const worker = async () => {
+		while (next < count) await send(request(next++));
 	};
 	const started = performance.now();
 	try {

@@ -2,7 +2,7 @@
  * Runs the emulator in its own process (npm start, the e2e tier, the benchmark). Prints one JSON line
  * with its URLs when it listens; stops on SIGINT/SIGTERM or when its parent goes away.
  *
- *   node build/emulator/cli.js [--port 0] [--latency 0] [--demo] [--partner-key KEY] [--no-log]
+ *   node build/emulator/cli.js [--port 0] [--latency 0] [--latency-spread 0] [--demo] [--partner-key KEY] [--no-log]
  */
 import { parseArgs } from 'node:util';
 
@@ -13,6 +13,7 @@ async function main() {
 		options: {
 			port: { type: 'string', default: '0' },
 			latency: { type: 'string', default: '0' },
+			'latency-spread': { type: 'string', default: '0' },
 			'partner-key': { type: 'string' },
 			demo: { type: 'boolean', default: false },
 			'no-log': { type: 'boolean', default: false },
@@ -21,6 +22,7 @@ async function main() {
 	const emulator = await startEmulator({
 		port: Number(values.port),
 		latencyMs: Number(values.latency),
+		latencySpreadMs: Number(values['latency-spread']),
 		partnerKey: values['partner-key'],
 		recordRequests: !values['no-log'],
 	});

@@ -21,14 +21,21 @@ import {
 import { createCreditorBody, sendSmsBody, updateCreditorBody } from '../nodes/CashInPartner/contract/schemas';
 import { canonicalBody, type FieldIssue, matchPath } from './contract';
 import { type Fault, FaultInjector, type FaultRule } from './faults';
+import { seededRandom } from './random';
 import { businessIdFor, makeDeliveries, seedDemo } from './seed';
 import { EmulatorState } from './state';
 
 export interface EmulatorOptions {
 	partnerKey?: string;
 	port?: number;
-	/** Delay before every answer, in ms. */
+	/** Delay before every answer, in ms: the mean when `latencySpreadMs` is set. */
 	latencyMs?: number;
+	/**
+	 * Each answer's delay drawn evenly from latencyMs ± this (seeded, so a run repeats): a real API does not
+	 * answer every request in the same time, and a fixed delay makes answers to requests sent together
+	 * arrive together, in bunches no real client sees.
+	 */
+	latencySpreadMs?: number;
 	/** Requests the API holds at once; more get 429 with `Retry-After`. */
 	maxInFlight?: number;
 	retryAfter?: string;
@@ -81,6 +88,8 @@ export interface RecordedRequest {
 
 const BASE_PATH = new URL(PRODUCTION_BASE_URL).pathname;
 const CONTROL_PATH = '/__emulator';
+/** The latency spread's seed: the same run draws the same delays. */
+const LATENCY_SEED = 20261207;
 
 export const DEFAULT_PARTNER_KEY = 'pk_test_partner_9f8e7d6c5b4a';
 
@@ -100,6 +109,7 @@ export class Emulator {
 	readonly drifts: Drift[] = [];
 	partnerKey: string;
 	latencyMs: number;
+	latencySpreadMs: number;
 	maxInFlight: number;
 	retryAfter: string;
 	private inFlight = 0;
@@ -112,6 +122,7 @@ export class Emulator {
 	constructor(private readonly options: EmulatorOptions = {}) {
 		this.partnerKey = options.partnerKey ?? DEFAULT_PARTNER_KEY;
 		this.latencyMs = options.latencyMs ?? 0;
+		this.latencySpreadMs = options.latencySpreadMs ?? 0;
 		this.maxInFlight = options.maxInFlight ?? Number.POSITIVE_INFINITY;
 		this.retryAfter = options.retryAfter ?? '1';
 		const today = options.today;
@@ -206,7 +217,8 @@ export class Emulator {
 		this.inFlight++;
 		this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
 		try {
-			if (this.latencyMs > 0) await delay(this.latencyMs);
+			const latency = this.nextLatencyMs();
+			if (latency > 0) await delay(latency);
 			const reply = this.route(path, url.searchParams, rawBody, record);
 			record.acted = reply.acted ?? false;
 			if (fault?.kind === 'drop') return void res.socket?.destroy();
@@ -216,6 +228,14 @@ export class Emulator {
 		} finally {
 			this.inFlight--;
 		}
+	}
+
+	private readonly latencyRandom = seededRandom(LATENCY_SEED);
+
+	/** This request's delay: the configured latency, spread evenly over ± the spread, never below 0. */
+	private nextLatencyMs(): number {
+		if (this.latencySpreadMs <= 0) return this.latencyMs;
+		return Math.max(0, this.latencyMs + (this.latencyRandom() * 2 - 1) * this.latencySpreadMs);
 	}
 
 	private drifted(endpoint: EndpointName | undefined, reply: Reply): Reply {
@@ -412,6 +432,7 @@ export class Emulator {
 		}
 		if (what === '/config' && method === 'POST') {
 			if (body.latencyMs !== undefined) this.latencyMs = body.latencyMs;
+			if (body.latencySpreadMs !== undefined) this.latencySpreadMs = body.latencySpreadMs;
 			if (body.maxInFlight !== undefined) this.maxInFlight = body.maxInFlight ?? Number.POSITIVE_INFINITY;
 			if (body.retryAfter !== undefined) this.retryAfter = String(body.retryAfter);
 			this.peakInFlight = this.inFlight;

@@ -16,9 +16,10 @@ export interface EmulatorProcess {
 	control<T = unknown>(method: string, what: string, body?: unknown): Promise<T>;
 }
 
-export async function startEmulatorProcess(options: { latencyMs?: number; recordRequests?: boolean } = {}): Promise<EmulatorProcess> {
+export async function startEmulatorProcess(options: { latencyMs?: number; latencySpreadMs?: number; recordRequests?: boolean } = {}): Promise<EmulatorProcess> {
 	const args = [builtPath('emulator/cli.ts')];
 	if (options.latencyMs) args.push('--latency', String(options.latencyMs));
+	if (options.latencySpreadMs) args.push('--latency-spread', String(options.latencySpreadMs));
 	if (options.recordRequests === false) args.push('--no-log');
 	const server = startServer('emulator', process.execPath, args);
 	// Its first line is one JSON object with its URLs and key.

@@ -183,6 +183,10 @@ export class MemoryDeduplicator implements IDataDeduplicator {
 	async clearAllProcessedItems(scope: DeduplicationScope, context: ICheckProcessedContextData) {
 		this.of(scope, context).length = 0;
 	}
+	/** Drops all a workflow keeps here, as n8n does with the oldest entries beyond `maxEntries`. */
+	forgetWorkflow(workflowId: string) {
+		for (const key of this.entries.keys()) if (key.startsWith(`${workflowId}:`)) this.entries.delete(key);
+	}
 }
 
 export const deduplicator = new MemoryDeduplicator();
@@ -221,6 +225,8 @@ export interface RunResult {
 	run: IRun;
 	/** The workflow's static data after the run (n8n saves it when the mode is not manual). */
 	staticData: IDataObject;
+	/** Whether the run wrote to the static data: n8n saves it after a production run only then (its `__dataChanged`). */
+	staticDataChanged: boolean;
 }
 
 let runs = 0;
@@ -256,6 +262,7 @@ export async function runNode({ parameters, items = [{}], credential, onError, r
 		error: task?.error ?? run.data.resultData.error,
 		run,
 		staticData: JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject,
+		staticDataChanged: (workflow.staticData as IDataObject & { __dataChanged?: boolean }).__dataChanged === true,
 	};
 }
 

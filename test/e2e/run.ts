@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { makeDeliveries } from '../../emulator/seed';
+import { ENDPOINTS, pathOf } from '../../nodes/CashInPartner/contract/endpoints';
 import { type Emulator, startEmulator } from '../../emulator/server';
 import { launchChromium, logIn } from '../../testing/browser';
 import { createChecks, delay, runTier, waitFor } from '../../testing/checks';
@@ -604,6 +605,63 @@ async function watchersNeverMiss(n8n: N8nInstance, emulator: Emulator) {
 	}
 }
 
+const OVERLAP_WATCH = 'E2eWatchOverlap1';
+const OVERLAP_SELLERS = ['c_ov_0', 'c_ov_1', 'c_ov_2'];
+/** Reads of c_ov_1 take this long, and the Schedule Trigger fires every 3 s: n8n starts each run before the last has ended. */
+const SLOW_READ_MS = 4000;
+
+/**
+ * Overlapping runs in a real n8n: a published workflow whose Schedule Trigger fires every 3 seconds while one
+ * creditor's reads take 4 seconds, so n8n starts every execution before the last has ended, each with the
+ * static data saved when it started. The node's runs take turns (none reads while another does) and each
+ * starts from what the last one kept. Three failures, on three creditors, come once each across all runs,
+ * and no run fails — the ones n8n started before the very first run had ended included. Counts from n8n's
+ * execution records and the emulator's log.
+ */
+async function overlappingRuns(n8n: N8nInstance, emulator: Emulator) {
+	const today = emulator.state.now().slice(0, 10);
+	OVERLAP_SELLERS.forEach((seller, i) => emulator.state.addDeliveries(seller, makeDeliveries(40, { today, seed: 9300 + i, prefix: `OV${i}`, failedShare: 0.05 })));
+	const slowPath = pathOf(ENDPOINTS.getSellerDeliveries, { sellerId: 'c_ov_1' });
+	emulator.faults.add({ endpoint: 'getSellerDeliveries', path: slowPath, fault: { kind: 'latency', ms: SLOW_READ_MS } });
+	await importWorkflows(n8n, [portfolioWorkflow(OVERLAP_WATCH, OVERLAP_SELLERS, { everySeconds: 3 })]);
+	await publishWorkflow(n8n, OVERLAP_WATCH);
+	const delivered = (seller: string, n: number) => emulator.state.deliveries.get(seller)!.filter((d) => d.status === 'DELIVERED')[n].invoiceNumber;
+	const server = await startN8nServer(n8n);
+	try {
+		const rest = await restSession(n8n);
+		type Row = { id: string; status: string; startedAt?: string; stoppedAt?: string };
+		const listed = async () => {
+			const found = (await rest('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: OVERLAP_WATCH }))}&limit=100`)) as { results?: Row[] } | Row[];
+			return Array.isArray(found) ? found : (found.results ?? []);
+		};
+		const runsOf = async () => (await finishedExecutionIds(rest, OVERLAP_WATCH)).length;
+		await waitFor('the first overlapping run', 120_000, async () => ((await runsOf()) >= 1 ? true : undefined));
+		const failures = OVERLAP_SELLERS.map((seller) => [seller, delivered(seller, 9)] as const);
+		for (const [seller, invoice] of failures) emulator.state.setDeliveryStatus(seller, invoice, 'FAILED', 'Mailbox unavailable');
+		const before = await runsOf();
+		await waitFor('four more runs', 120_000, async () => ((await runsOf()) >= before + 4 ? true : undefined));
+		await rest('POST', `/rest/workflows/${OVERLAP_WATCH}/deactivate`, {});
+		await waitFor('the runs n8n had started to end', 120_000, async () => ((await listed()).every((row) => !['running', 'new', 'waiting'].includes(row.status)) ? true : undefined));
+
+		await check('Schedule Trigger every 3 s, a creditor read in 4 s (n8n starts each run before the last ended): the runs take turns, three failures come once each, no run fails', async () => {
+			const rows = (await listed()).filter((row) => row.startedAt && row.stoppedAt).map((row) => ({ from: Date.parse(row.startedAt!), to: Date.parse(row.stoppedAt!) }));
+			const overlappingExecutions = rows.filter((a, i) => rows.some((b, j) => j !== i && b.from < a.to && a.from < b.to)).length;
+			assert.ok(overlappingExecutions >= 2, `${overlappingExecutions} of ${rows.length} executions ran beside another`);
+			const slowReads = emulator.requests.filter((r) => r.path.endsWith(slowPath) && r.answeredAt !== undefined);
+			const readTogether = slowReads.filter((r, i) => slowReads.some((other, j) => j !== i && other.receivedAt < r.answeredAt! && r.receivedAt < other.answeredAt!));
+			assert.equal(readTogether.length, 0, 'two runs read c_ov_1 at the same time');
+			const runs = await finishedExecutions(n8n, rest, OVERLAP_WATCH);
+			assert.ok(runs.every((run) => run.status === 'success'), runs.map((run) => run.status).join(', '));
+			const alerts = runs.flatMap((run) => run.outputs('Failed since last run')[0] ?? []).map((item) => `${item.json.sellerId} ${item.json.invoiceNumber}`);
+			assert.deepEqual(alerts.sort(), failures.map(([seller, invoice]) => `${seller} ${invoice}`).sort());
+			console.log(`    ${runs.length} runs, ${overlappingExecutions} of them beside another execution; ${slowReads.length} reads of c_ov_1, none at the same time as another`);
+		});
+	} finally {
+		emulator.faults.clear();
+		await stopN8nServer(server);
+	}
+}
+
 async function main() {
 	const started = Date.now();
 	console.log('End-to-end: the packed package in a real n8n');
@@ -615,24 +673,32 @@ async function main() {
 			{ ...EMULATOR_CREDENTIAL, type: 'cashInPartnerApi', data: { apiKey: emulator.partnerKey, environment: 'sandbox', sandboxBaseUrl: emulator.baseUrl } },
 			{ ...WRONG_KEY_CREDENTIAL, type: 'cashInPartnerApi', data: { apiKey: 'pk_wrong_e2e_key_0001', environment: 'sandbox', sandboxBaseUrl: emulator.baseUrl } },
 		]);
-		await runWorkflows(n8n, emulator);
-		await neverTwice(n8n, emulator);
-		await runTwice(n8n, emulator);
-		await throughProxy(n8n, emulator);
-		await publishWorkflow(n8n, 'CashInBulkSmsHook');
-		const server = await startN8nServer(n8n);
-		try {
-			await setUpOwner(n8n);
-			await acrossExecutions(n8n, emulator);
-			await triggerTestStep(n8n, emulator);
-			await credentialTestButton(n8n, emulator);
-			if (process.env.E2E_SKIP_EDITOR !== '1') await editorScreenshot(n8n);
-		} finally {
-			await stopN8nServer(server);
-		}
-		if (process.env.E2E_SKIP_ACTIVE !== '1') {
-			await activeWatchers(n8n, emulator);
-			await watchersNeverMiss(n8n, emulator);
+		// E2E_ONLY=overlap runs the overlapping-runs case alone (a quick check while working on it).
+		if (process.env.E2E_ONLY === 'overlap') {
+			const server = await startN8nServer(n8n);
+			await setUpOwner(n8n).finally(() => stopN8nServer(server));
+			await overlappingRuns(n8n, emulator);
+		} else {
+			await runWorkflows(n8n, emulator);
+			await neverTwice(n8n, emulator);
+			await runTwice(n8n, emulator);
+			await throughProxy(n8n, emulator);
+			await publishWorkflow(n8n, 'CashInBulkSmsHook');
+			const server = await startN8nServer(n8n);
+			try {
+				await setUpOwner(n8n);
+				await acrossExecutions(n8n, emulator);
+				await triggerTestStep(n8n, emulator);
+				await credentialTestButton(n8n, emulator);
+				if (process.env.E2E_SKIP_EDITOR !== '1') await editorScreenshot(n8n);
+			} finally {
+				await stopN8nServer(server);
+			}
+			if (process.env.E2E_SKIP_ACTIVE !== '1') {
+				await activeWatchers(n8n, emulator);
+				await watchersNeverMiss(n8n, emulator);
+				await overlappingRuns(n8n, emulator);
+			}
 		}
 		if (process.env.E2E_KEEP === '1') console.log(`emulator: ${emulator.baseUrl}`);
 	} finally {

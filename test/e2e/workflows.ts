@@ -137,16 +137,18 @@ export function activeTrigger(id: string, sellerIds: string[]) {
 }
 
 /**
- * The portfolio the way a partner with many sellers builds it: a Schedule Trigger (every minute here), the
- * seller list (a sheet in real life), Seller Delivery → Get Changes.
+ * The portfolio the way a partner with many sellers builds it: a Schedule Trigger (every minute here, or
+ * every few seconds), the seller list (a sheet in real life), Seller Delivery → Get Changes.
  */
-export function portfolioWorkflow(id: string, sellerIds: string[], getChanges: { event?: string; readWindowDays?: number; name?: string } = {}) {
+export function portfolioWorkflow(id: string, sellerIds: string[], getChanges: { event?: string; readWindowDays?: number; name?: string; everySeconds?: number } = {}) {
 	const watcher = getChanges.name ?? 'Failed since last run';
+	const schedule = getChanges.everySeconds ? `Every ${getChanges.everySeconds} seconds` : 'Every minute';
+	const rule = getChanges.everySeconds ? { field: 'seconds', secondsInterval: getChanges.everySeconds } : { field: 'minutes', minutesInterval: 1 };
 	return {
 		id,
 		name: `e2e: portfolio of ${sellerIds.length} sellers`,
 		nodes: [
-			{ id: `${id}-1`, name: 'Every minute', type: 'n8n-nodes-base.scheduleTrigger', typeVersion: 1.2, position: [0, 0], parameters: { rule: { interval: [{ field: 'minutes', minutesInterval: 1 }] } } },
+			{ id: `${id}-1`, name: schedule, type: 'n8n-nodes-base.scheduleTrigger', typeVersion: 1.2, position: [0, 0], parameters: { rule: { interval: [rule] } } },
 			{ id: `${id}-2`, name: 'Sellers', type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [200, 0], parameters: { mode: 'raw', jsonOutput: JSON.stringify({ rows: sellerIds.map((sellerId) => ({ sellerId })) }), options: {} } },
 			{ id: `${id}-3`, name: 'One item per seller', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [400, 0], parameters: { fieldToSplitOut: 'rows', options: {} } },
 			{
@@ -161,7 +163,7 @@ export function portfolioWorkflow(id: string, sellerIds: string[], getChanges: {
 			{ id: `${id}-5`, name: 'Alert', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [800, 0], parameters: {} },
 		],
 		connections: {
-			'Every minute': { main: [[{ node: 'Sellers', type: 'main', index: 0 }]] },
+			[schedule]: { main: [[{ node: 'Sellers', type: 'main', index: 0 }]] },
 			Sellers: { main: [[{ node: 'One item per seller', type: 'main', index: 0 }]] },
 			'One item per seller': { main: [[{ node: watcher, type: 'main', index: 0 }]] },
 			[watcher]: { main: [[{ node: 'Alert', type: 'main', index: 0 }]] },

@@ -7,8 +7,9 @@ import type { IDataObject, INode } from 'n8n-workflow';
 
 import { makeDeliveries } from '../../emulator/seed';
 import { DELIVERY_QUERY } from '../../nodes/CashInPartner/contract/endpoints';
+import { forgetKeptInThisProcessForTests } from '../../nodes/CashInPartner/actions/delivery/getChanges.operation';
 import { memoryKey } from '../../nodes/CashInPartner/monitoring/memory';
-import { NODE_ID } from '../../testing/engine';
+import { deduplicator, NODE_ID } from '../../testing/engine';
 import { jsonOf, pairingOf, run, TODAY, useEmulator } from '../harness/fixtures';
 
 const emulator = useEmulator();
@@ -37,15 +38,15 @@ function scheduledWorkflow(event = 'deliveryFailed', sellers = SELLERS) {
 			const staticData = options.staticDataLost ? {} : saved;
 			const items = options.rows ?? rowsOf(sellers);
 			const result = await run(emulator(), { parameters: getChanges(event), items, mode, staticData, onError: options.onError, retry: options.retry, workflowId, nodeName: options.nodeName });
-			// n8n saves the static data after a production run when the run changed it (an empty node entry,
-			// which merely reading it creates, does not count: n8n's ignoreEmptyOnFirstChild).
-			const changed = Object.keys(memoryIn(result.staticData) ?? {}).length > 0 && JSON.stringify(result.staticData) !== JSON.stringify(staticData);
-			if (mode !== 'manual' && changed) saved = result.staticData;
+			// n8n saves the static data after a production run when the run wrote to it — even the same
+			// value again (an empty node entry, which merely reading it creates, does not count).
+			if (mode !== 'manual' && result.staticDataChanged) saved = result.staticData;
 			return result;
 		},
 		get saved() {
 			return saved;
 		},
+		workflowId,
 	};
 }
 
@@ -327,6 +328,128 @@ describe('Seller Delivery → Get Changes', () => {
 				emulator().latencyMs = 0;
 			}
 			expect(eventsOf(await workflow.run())).toEqual([]);
+		});
+
+		const sellerPath = (seller: string) => `/partner/sellers/${seller}/deliveries`;
+		const readsOf = (seller: string) => emulator().requestsTo('getSellerDeliveries').filter((r) => r.path.endsWith(sellerPath(seller)));
+		/** Starts run A (slow on one creditor), then run B while A is still reading; both results. */
+		async function oneWhileTheOtherReads(workflow: ReturnType<typeof scheduledWorkflow>, options: { retry?: { maxTries: number } } = {}) {
+			emulator().addFault({ endpoint: 'getSellerDeliveries', path: sellerPath(SELLERS[5]), times: 1, fault: { kind: 'latency', ms: 600 } });
+			const before = readsOf(SELLERS[5]).length;
+			const a = workflow.run(options);
+			while (readsOf(SELLERS[5]).length === before) await new Promise((resolve) => setTimeout(resolve, 5));
+			const b = workflow.run();
+			return [await a, await b];
+		}
+
+		test('a run that fires while the last is still reading waits for it, and starts from what it kept: a change comes once, a same-status re-stamp is no event, the next status has the right previousStatus', async () => {
+			const workflow = scheduledWorkflow('deliveryStatusChanged');
+			await workflow.run();
+			const invoice = deliveredInvoice(SELLERS[2], 21);
+			emulator().state.setDeliveryStatus(SELLERS[2], invoice, 'FAILED', 'Bounced');
+			const [a, b] = await oneWhileTheOtherReads(workflow);
+			const changed = (result: typeof a) => jsonOf(result).filter((json) => json.invoiceNumber === invoice).map((json) => [json.previousStatus, json.status]);
+			expect([...changed(a), ...changed(b)]).toEqual([['DELIVERED', 'FAILED']]);
+			// B's reads came after A's last answer: the runs did not overlap.
+			const slowRead = readsOf(SELLERS[5]).at(-2)!;
+			expect(readsOf(SELLERS[0]).at(-1)!.receivedAt).toBeGreaterThanOrEqual(slowRead.answeredAt!);
+			emulator().state.setDeliveryStatus(SELLERS[2], invoice, 'FAILED', 'Bounced (stamped again)');
+			expect(changed(await workflow.run())).toEqual([]);
+			emulator().state.setDeliveryStatus(SELLERS[2], invoice, 'OPENED');
+			expect(changed(await workflow.run())).toEqual([['FAILED', 'OPENED']]);
+			emulator().state.setDeliveryStatus(SELLERS[2], invoice, 'DELIVERED');
+		});
+
+		test('the very first run is slow and the next fires meanwhile: the next waits, starts from what the first kept, and reports a failure in between', async () => {
+			const workflow = scheduledWorkflow();
+			emulator().addFault({ endpoint: 'getSellerDeliveries', path: sellerPath(SELLERS[5]), times: 1, fault: { kind: 'latency', ms: 600 } });
+			const before = readsOf(SELLERS[5]).length;
+			const first = workflow.run();
+			while (readsOf(SELLERS[5]).length === before) await new Promise((resolve) => setTimeout(resolve, 5));
+			// n8n gave the next run the static data of before the first run: none.
+			const next = workflow.run();
+			const invoice = deliveredInvoice(SELLERS[2], 31);
+			emulator().state.setDeliveryStatus(SELLERS[2], invoice, 'FAILED', 'Mailbox unavailable');
+			expect(eventsOf(await first)).toEqual([]);
+			const second = await next;
+			expect(second.error).toBeUndefined();
+			expect(eventsOf(second)).toEqual([[SELLERS[2], invoice]]);
+			emulator().state.setDeliveryStatus(SELLERS[2], invoice, 'DELIVERED');
+		});
+
+		test('Retry On Fail in one run while the next fires: the change comes once', async () => {
+			const workflow = scheduledWorkflow();
+			await workflow.run();
+			const invoice = deliveredInvoice(SELLERS[1], 13);
+			emulator().state.setDeliveryStatus(SELLERS[1], invoice, 'FAILED', 'Mailbox unavailable');
+			emulator().addFault({ endpoint: 'getSellerDeliveries', path: sellerPath(SELLERS[4]), times: 1, fault: { kind: 'status', status: 404 } });
+			const [a, b] = await oneWhileTheOtherReads(workflow, { retry: { maxTries: 3 } });
+			expect(a.error).toBeUndefined();
+			expect([...eventsOf(a), ...eventsOf(b)]).toEqual([[SELLERS[1], invoice]]);
+			expect(eventsOf(await workflow.run())).toEqual([]);
+			emulator().state.setDeliveryStatus(SELLERS[1], invoice, 'DELIVERED');
+		});
+
+		test('the memory n8n brings back is older than what was reported (an execution that ended later saved last, then n8n restarted): the change is not reported again, even re-stamped with the same status... only once it is new', async () => {
+			const workflow = scheduledWorkflow();
+			await workflow.run();
+			const older = workflow.saved;
+			const invoice = deliveredInvoice(SELLERS[3], 17);
+			emulator().state.setDeliveryStatus(SELLERS[3], invoice, 'FAILED', 'Mailbox unavailable');
+			expect(eventsOf(await workflow.run())).toEqual([[SELLERS[3], invoice]]);
+			forgetKeptInThisProcessForTests();
+			const stale = await run(emulator(), { parameters: getChanges(), items: rowsOf(SELLERS), mode: 'trigger', staticData: older, workflowId: workflow.workflowId });
+			expect(eventsOf(stale)).toEqual([]);
+			emulator().state.setDeliveryStatus(SELLERS[3], invoice, 'FAILED', 'Mailbox unavailable (stamped again)');
+			forgetKeptInThisProcessForTests();
+			expect(eventsOf(await run(emulator(), { parameters: getChanges(), items: rowsOf(SELLERS), mode: 'trigger', staticData: stale.staticData, workflowId: workflow.workflowId }))).toEqual([]);
+			emulator().state.setDeliveryStatus(SELLERS[3], invoice, 'DELIVERED');
+		});
+
+		test('n8n\'s deduplication table failing at the end of a run: the run still succeeds with its changes, and nothing is repeated', async () => {
+			const workflow = scheduledWorkflow();
+			await workflow.run();
+			const invoice = deliveredInvoice(SELLERS[0], 23);
+			emulator().state.setDeliveryStatus(SELLERS[0], invoice, 'FAILED', 'Mailbox unavailable');
+			const write = deduplicator.checkProcessedAndRecord.bind(deduplicator);
+			let calls = 0;
+			// The claim goes through; every write after it fails (3 tries each).
+			deduplicator.checkProcessedAndRecord = async (...args) => {
+				if (++calls > 1) throw new Error('SQLITE_BUSY: database is locked');
+				return await write(...args);
+			};
+			let reported;
+			try {
+				reported = await workflow.run();
+			} finally {
+				deduplicator.checkProcessedAndRecord = write;
+			}
+			expect(reported.error).toBeUndefined();
+			expect(eventsOf(reported)).toEqual([[SELLERS[0], invoice]]);
+			expect(eventsOf(await workflow.run())).toEqual([]);
+			emulator().state.setDeliveryStatus(SELLERS[0], invoice, 'DELIVERED');
+		});
+
+		test('a run that stops while n8n\'s table cannot release its claims: its own error is shown, and the next run reports the change', async () => {
+			const workflow = scheduledWorkflow();
+			await workflow.run();
+			const invoice = deliveredInvoice(SELLERS[0], 27);
+			emulator().state.setDeliveryStatus(SELLERS[0], invoice, 'FAILED', 'Mailbox unavailable');
+			emulator().addFault({ endpoint: 'getSellerDeliveries', path: sellerPath(SELLERS[2]), times: 1, fault: { kind: 'status', status: 404 } });
+			const release = deduplicator.removeProcessed.bind(deduplicator);
+			deduplicator.removeProcessed = async () => {
+				throw new Error('SQLITE_BUSY: database is locked');
+			};
+			let stopped;
+			try {
+				stopped = await workflow.run();
+			} finally {
+				deduplicator.removeProcessed = release;
+			}
+			expect(stopped.error?.message).toMatch(/^Cash-In has nothing for seller ID/);
+			expect(eventsOf(await workflow.run())).toEqual([[SELLERS[0], invoice]]);
+			expect(eventsOf(await workflow.run())).toEqual([]);
+			emulator().state.setDeliveryStatus(SELLERS[0], invoice, 'DELIVERED');
 		});
 
 		test('a run that stops (Stop Workflow, a creditor unreadable) releases what it claimed: the next run reports it', async () => {

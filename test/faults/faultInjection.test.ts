@@ -198,6 +198,32 @@ test('against an API holding 4 requests at once, 200 SMS at 32 in parallel: all 
 	}
 }, 60_000);
 
+test('the emulator\'s latency spread: answers take latency ± spread, evenly, so requests sent together are not answered together', async () => {
+	emulator().latencyMs = 60;
+	emulator().latencySpreadMs = 40;
+	try {
+		const result = await run(emulator(), {
+			parameters: { resource: 'sms', operation: 'send', recipient: '0401234567', message: 'Hei', additionalFields: { reference: '={{ $json.ref }}' }, options: { parallelRequests: 32 } },
+			items: Array.from({ length: 96 }, (_, i) => ({ ref: `SPREAD-${i}` })),
+		});
+		expect(result.error).toBeUndefined();
+		const held = emulator()
+			.requestsTo('sendSms')
+			.filter((r) => r.status === 200 && String((r.body as IDataObject | undefined)?.reference ?? '').startsWith('SPREAD-'))
+			.map((r) => r.answeredAt! - r.receivedAt);
+		expect(held).toHaveLength(96);
+		const mean = held.reduce((sum, ms) => sum + ms, 0) / held.length;
+		// Drawn from 20..100 ms: both ends reached, the mean near 60, no answer outside the range (+ timer slack).
+		expect(Math.min(...held)).toBeLessThan(35);
+		expect(Math.max(...held)).toBeGreaterThan(85);
+		expect(Math.abs(mean - 60)).toBeLessThan(12);
+		expect(held.every((ms) => ms >= 19 && ms < 130)).toBe(true);
+	} finally {
+		emulator().latencyMs = 0;
+		emulator().latencySpreadMs = 0;
+	}
+}, 60_000);
+
 test('20 executions sharing one partner limit of 10 (as on n8n queue-mode workers): none fails, every SMS sent once', async () => {
 	// Each execution has its own gate and learns nothing from the others: it is refused again and again
 	// while they hold the limit. 429s therefore do not use up its attempts; it waits them out.

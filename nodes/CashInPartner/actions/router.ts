@@ -30,6 +30,7 @@ import { readRequestOptions } from './options';
 import { outputInvitesRetry, type RetryMemory, retryMemoryOf } from './retryMemory';
 import { identityOf, readSentBeforeSettings, type SentBeforeSettings, sentMemoryOf } from './sentBefore';
 import * as sms from './sms';
+import { inTurn } from './turns';
 import type { Operation, PreparedItem } from './types';
 
 /** Every operation of node.type.ts, typed: a missing, misspelt or extra one does not compile. */
@@ -121,13 +122,18 @@ function alreadySentJson(shown: IDataObject, remembered: SentBeforeSettings): ID
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	assertHost(this.getNode());
-	const input = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const handler = operationOf(resource, operation);
 	if (!handler) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
+	const queue = handler.runsAloneIn?.call(this);
+	return queue === undefined ? await runOperation.call(this, handler) : await inTurn(this, queue, async () => await runOperation.call(this, handler));
+}
+
+async function runOperation(this: IExecuteFunctions, handler: Operation): Promise<INodeExecutionData[][]> {
+	const input = this.getInputData();
 	const continueOnFail = this.continueOnFail();
 	const creates = handler.effect === 'create';
 	const remembered = creates ? readSentBeforeSettings(this) : undefined;

@@ -42,6 +42,11 @@ export interface Operation {
 	 * naming the field and the item. The router prepares every item before it sends any.
 	 */
 	prepare(this: IExecuteFunctions, itemIndex: number): PreparedItem;
+	/**
+	 * For operations that keep a memory across executions: the queue this run waits in, so that runs of the
+	 * same node in one n8n never overlap (each starts from what the last one kept; see turns.ts).
+	 */
+	runsAloneIn?(this: IExecuteFunctions): string | undefined;
 	/** Once per run, after every item was prepared and before the first is sent; an error ends the run. */
 	beforeSending?(this: IExecuteFunctions): Promise<void>;
 	/** Once per run, after the items' commits, when the run ends without an error. */

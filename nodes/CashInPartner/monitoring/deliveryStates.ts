@@ -133,6 +133,8 @@ export function diffDeliveries(event: DeliveryEvent, seen: Map<string, string> |
 /** What a watcher keeps (static data): per creditor its memory string, and the other statuses met. */
 export interface DeliveryStates {
 	v: 3;
+	/** How many runs have kept it (absent before 0.5): of two copies, the one with the higher count is newer. */
+	g?: number;
 	event: DeliveryEvent;
 	/** Statuses outside the contract's, in the order met: what the status codes beyond the contract's mean. */
 	u: string[];

@@ -1,9 +1,13 @@
 /**
- * Seller Delivery → Get Changes: for each input item (a seller, e.g. a row of the partner's sheet), the
- * deliveries that failed or changed status since the last run. The memory lives in the workflow's static
- * data under this node's ID (monitoring/memory.ts: it follows a renamed node): a mark per seller (see
- * monitoring/deliveryChanges.ts), written only when the run ends without an error, so a run that stops
- * reports its changes again next time instead of losing them.
+ * Invoice Delivery → Get Changes (resource `delivery`): for each input item (a creditor, e.g. a row of the
+ * partner's sheet), the deliveries that failed or changed status since the last run. The memory lives in
+ * the workflow's static data under this node's ID (monitoring/memory.ts: it follows a renamed node): each
+ * creditor's delivery states (monitoring/deliveryStates.ts), moved on only when the node's run ends without
+ * an error, so a run that stops reports its changes again next time instead of losing them.
+ *
+ * Runs of one node in one n8n run one after another (`runsAloneIn`), each from the memory the last one
+ * kept: n8n starts a scheduled execution whether or not the last one has ended, and gives each the static
+ * data saved when it started — and saves each one's when it ends, so the last to end wins.
  */
 import { type IDataObject, type IExecuteFunctions, type INodeProperties, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
@@ -13,6 +17,7 @@ import { serialised, storeCall } from '../../serialised';
 import { type WatcherMemory, watcherMemory } from '../../monitoring/memory';
 import { deliveryEventOptions, eventItem, readChanges, readDeliveries, readWindowDays, readWindowParameter } from '../../monitoring/watch';
 import { CREDITOR_ID_HINT, readId } from '../common';
+import { arrivalOf, nextMoment } from '../turns';
 import type { Effect, PreparedItem } from '../types';
 
 /** Deliveries shown per creditor by a test run before the first production run, so the data shape shows. */
@@ -53,11 +58,13 @@ export const effect: Effect = 'watch';
 /** What one run of the node shares between its items: the memory, what it will keep, the creditors met. */
 interface RunState {
 	memory: WatcherMemory;
+	/** What the last run kept: the static data n8n gave this execution, or newer, kept by a run of this n8n since. */
+	stored: IDataObject;
 	codes: StatusCodes;
 	next?: DeliveryStates;
 	/** Each creditor's read, shared by the rows that name it (the same creditor twice in the input). */
 	reads: Map<string, Promise<unknown>>;
-	/** Change keys this run claimed in n8n's deduplication table: released again if the run fails. */
+	/** Change keys this run claimed in n8n's deduplication table: released if the run fails, marked reported if it ends well. */
 	claimed: string[];
 }
 const runs = new WeakMap<IExecuteFunctions, RunState>();
@@ -65,29 +72,75 @@ const runOf = (ctx: IExecuteFunctions, event?: DeliveryEvent): RunState => {
 	let run = runs.get(ctx);
 	if (!run) {
 		const memory = watcherMemory(ctx);
-		const previous = event ? currentStates(memory.stored, event) : undefined;
-		runs.set(ctx, (run = { memory, codes: new StatusCodes([...(previous?.u ?? [])]), reads: new Map(), claimed: [] }));
+		const stored = newer(keptInThisProcess.get(storeQueue(ctx)), memory.stored, arrivalOf(ctx));
+		const previous = event ? currentStates(stored, event) : undefined;
+		runs.set(ctx, (run = { memory, stored, codes: new StatusCodes([...(previous?.u ?? [])]), reads: new Map(), claimed: [] }));
 	}
 	return run;
 };
 
 /**
- * Runs that overlap (a slow portfolio, a long 429 wait, the next schedule already firing) each start from the
- * memory the last finished run kept, so both would find the same change. Each change is claimed in n8n's
- * deduplication table (this node's row) before it is reported: the second run finds it claimed, leaves it
- * out, and does not remember it as seen — so if the first run then fails (and releases its claims), the
- * next run still finds and reports it.
+ * What each node's last production run in this n8n kept, and when. An execution gets the static data saved
+ * when it started: a run that waited for the one before it would otherwise start from the memory before
+ * that one. What was kept after this run arrived is newer than what n8n gave it, whatever that was; what
+ * was kept before only freshens a memory n8n gave — a run given none that did not wait (a queue-mode
+ * worker) still stops (`beforeSending`).
+ */
+const keptInThisProcess = new Map<string, { state: IDataObject; at: number }>();
+const generation = (state: IDataObject | undefined) => (typeof state?.g === 'number' ? state.g : -1);
+function newer(kept: { state: IDataObject; at: number } | undefined, given: IDataObject, arrived: number | undefined): IDataObject {
+	if (!kept) return given;
+	if (arrived !== undefined && kept.at > arrived) return kept.state;
+	return Object.keys(given).length > 0 && generation(kept.state) > generation(given) ? kept.state : given;
+}
+
+/** n8n restarting, for tests: what runs of this process kept is gone; static data is all there is. */
+export const forgetKeptInThisProcessForTests = () => keptInThisProcess.clear();
+
+/** Runs of one node wait for each other in this n8n (test runs from the editor, which keep nothing, do not). */
+export function runsAloneIn(this: IExecuteFunctions): string | undefined {
+	return this.getMode() === 'manual' || !this.getWorkflow().id ? undefined : `run:${storeQueue(this)}`;
+}
+
+/**
+ * Runs of one node never overlap in one n8n (`runsAloneIn`), but the memory they keep can still be older than
+ * what was reported: n8n saves an execution's static data when the whole execution ends, so one that ends
+ * later (slow nodes after this one) can overwrite a newer memory, which a restart then brings back. So each
+ * change is also claimed in n8n's deduplication table (this node's row) before it is reported, and marked
+ * reported when the run ends well. A change met again that is marked reported is remembered without being
+ * reported. One claimed but not marked reported was left by a run that did not end (stopped, cancelled,
+ * crashed, or whose release failed): runs of this node take their turns, so none is still going, and the
+ * change is reported now — once more rather than never.
  */
 const CLAIM_OPTIONS = { mode: 'entries' as const, maxEntries: 50_000 };
-const claimKey = (sellerId: string, change: DeliveryChange) => `cashin/change/v1/${sellerId}|${change.key}`;
+const CLAIMED = 'cashin/change/v1/';
+const REPORTED = 'cashin/change/v1/reported/';
+const claimKey = (sellerId: string, change: DeliveryChange) => `${CLAIMED}${sellerId}|${change.key}`;
+const reportedKey = (claim: string) => REPORTED + claim.slice(CLAIMED.length);
+const storeQueue = (ctx: IExecuteFunctions) => `${ctx.getWorkflow().id}/${ctx.getNode().id}`;
 
-async function unclaimed(ctx: IExecuteFunctions, run: RunState, sellerId: string, changes: DeliveryChange[]): Promise<DeliveryChange[]> {
+/** A creditor's changes to report now: those no run has reported (see above). */
+async function notReportedBefore(ctx: IExecuteFunctions, run: RunState, sellerId: string, changes: DeliveryChange[]): Promise<DeliveryChange[]> {
 	if (!changes.length || ctx.getMode() === 'manual' || !ctx.getWorkflow().id || typeof ctx.helpers.checkProcessedAndRecord !== 'function') return changes;
+	const node = ctx.getNode();
 	const keys = changes.map((change) => claimKey(sellerId, change));
-	const checked = await serialised(`${ctx.getWorkflow().id}/${ctx.getNode().id}`, async () => await storeCall(ctx.getNode(), () => ctx.helpers.checkProcessedAndRecord(keys, 'node', CLAIM_OPTIONS)));
-	const reported = new Set(checked.processed.map(String));
-	run.claimed.push(...keys.filter((key) => !reported.has(key)));
-	return changes.filter((_, i) => !reported.has(keys[i]));
+	return await serialised(storeQueue(ctx), async () => {
+		const checked = await storeCall(node, () => ctx.helpers.checkProcessedAndRecord(keys, 'node', CLAIM_OPTIONS));
+		const taken = keys.filter((key) => checked.processed.map(String).includes(key));
+		let reported = new Set<string>();
+		if (taken.length) {
+			// n8n's store has no read-only check: record, then take back what was not there (inside this
+			// node's queue, so nothing else of this n8n reads the row in between).
+			const marks = taken.map(reportedKey);
+			const found = await storeCall(node, () => ctx.helpers.checkProcessedAndRecord(marks, 'node', CLAIM_OPTIONS));
+			reported = new Set(found.processed.map(String));
+			const notYet = marks.filter((mark) => !reported.has(mark));
+			if (notYet.length) await storeCall(node, () => ctx.helpers.removeProcessed(notYet, 'node', CLAIM_OPTIONS));
+		}
+		const toReport = keys.filter((key) => !reported.has(reportedKey(key)));
+		run.claimed.push(...toReport);
+		return changes.filter((_, i) => toReport.includes(keys[i]));
+	});
 }
 
 export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedItem {
@@ -95,7 +148,7 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedIte
 	const event = this.getNodeParameter('event', itemIndex, 'deliveryFailed') as DeliveryEvent;
 	const windowDays = readWindowDays(this.getNodeParameter('readWindowDays', itemIndex, undefined));
 	const run = runOf(this, event);
-	const stored = run.memory.stored;
+	const stored = run.stored;
 	const previous = currentStates(stored, event);
 	// What 0.4.0 (marks) or 0.3.0 (statuses) kept: taken over creditor by creditor.
 	const older = previous ? undefined : currentState(stored, event);
@@ -118,12 +171,7 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedIte
 			}
 			const reading = (async () => {
 				const { changes, next } = await readChanges(api, { sellerId, event, windowDays, memory: parseMemory(event, memoryText), legacy: legacy?.[sellerId], codes: run.codes, itemIndex });
-				const toReport = await unclaimed(this, run, sellerId, changes);
-				// A change another run reports is not remembered as seen here (see `unclaimed`).
-				for (const change of changes.filter((change) => !toReport.includes(change))) {
-					if (change.before === undefined) next.delete(change.id);
-					else next.set(change.id, change.before);
-				}
+				const toReport = await notReportedBefore(this, run, sellerId, changes);
 				return { toReport, next };
 			})();
 			run.reads.set(sellerId, reading);
@@ -162,11 +210,11 @@ async function hadMemory(ctx: IExecuteFunctions): Promise<boolean | undefined> {
 export async function beforeSending(this: IExecuteFunctions): Promise<void> {
 	// A test run from the editor keeps nothing (without a memory it shows samples), so it cannot lose changes.
 	if (this.getMode() === 'manual') return;
-	if (Object.keys(runOf(this).memory.stored).length > 0) return;
+	if (Object.keys(runOf(this).stored).length > 0) return;
 	if ((await hadMemory(this)) !== true) return;
 	throw new NodeOperationError(this.getNode(), 'This run did not get the memory of what earlier runs reported', {
 		description:
-			'An earlier run of this node kept its memory in the workflow, but n8n gave this run none of it — n8n 2.41 in queue mode does not pass a workflow\'s memory to the worker that runs a scheduled execution. Reporting now would take every creditor for new and miss their changes, so nothing was read. Watch these creditors with the Cash-In Partner Trigger (its memory stays on the main instance), or run this workflow on an n8n in regular mode. To start again from now instead, put a copy of this node in its place (a new node has no memory).',
+			'An earlier run of this node kept its memory in the workflow, but n8n gave this run none of it — n8n 2.41 in queue mode does not pass a workflow\'s memory to the worker that runs a scheduled execution (in regular mode this happens only to a run that started before the node\'s very first run had ended; the next run is fine). Reporting now would take every creditor for new and miss their changes, so nothing was read. Watch these creditors with the Cash-In Partner Trigger (its memory stays on the main instance), or run this workflow on an n8n in regular mode. To start again from now instead, put a copy of this node in its place (a new node has no memory).',
 	});
 }
 
@@ -175,8 +223,25 @@ export async function afterRun(this: IExecuteFunctions): Promise<void> {
 	const run = runOf(this);
 	if (this.getMode() === 'manual' || !run.next) return;
 	run.memory.save(run.next as unknown as IDataObject);
-	if ((await hadMemory(this)) !== false) return;
-	await this.helpers.checkProcessedAndRecord([MEMORY_MARKER], 'node', MARKER_OPTIONS);
+	keptInThisProcess.set(storeQueue(this), { state: run.next as unknown as IDataObject, at: nextMoment() });
+	// The changes are reported and the memory moved on: a failing write to n8n's table from here on must not
+	// fail the run (its output would be lost with the memory already moved). What it costs is said above.
+	const marks = run.claimed.splice(0).map(reportedKey);
+	await bestEffort(this, 'mark the changes of this run reported', async () => {
+		if (marks.length) await serialised(storeQueue(this), async () => await storeCall(this.getNode(), () => this.helpers.checkProcessedAndRecord(marks, 'node', CLAIM_OPTIONS)));
+	});
+	await bestEffort(this, 'record that this node keeps a memory', async () => {
+		if ((await hadMemory(this)) === false) await this.helpers.checkProcessedAndRecord([MEMORY_MARKER], 'node', MARKER_OPTIONS);
+	});
+}
+
+/** A write whose failure is logged, not thrown: the run's outcome is already settled. */
+async function bestEffort(ctx: IExecuteFunctions, what: string, write: () => Promise<void>): Promise<void> {
+	try {
+		await write();
+	} catch (error) {
+		ctx.logger.warn(`Cash-In Partner "${ctx.getNode().name}" could not ${what} in n8n's deduplication table: ${(error as Error).message}`);
+	}
 }
 
 /**
@@ -186,6 +251,7 @@ export async function afterRun(this: IExecuteFunctions): Promise<void> {
 function keepState(run: RunState, previous: DeliveryStates | undefined, older: WatchState | undefined, event: DeliveryEvent, sellerId: string, memory: string) {
 	run.next ??= {
 		v: 3,
+		g: Math.max(0, generation(run.stored)) + 1,
 		event,
 		u: run.codes.others,
 		sellers: previous ? { ...previous.sellers } : Object.fromEntries(Object.entries(older?.sellers ?? {}).map(([id, mark]) => [id, markMemory(mark)])),
@@ -198,5 +264,8 @@ export async function afterFailure(this: IExecuteFunctions): Promise<void> {
 	const run = runOf(this);
 	if (!run.claimed.length) return;
 	const keys = run.claimed.splice(0);
-	await serialised(`${this.getWorkflow().id}/${this.getNode().id}`, async () => await storeCall(this.getNode(), () => this.helpers.removeProcessed(keys, 'node', CLAIM_OPTIONS)));
+	// If this fails too, the run's own error is the one to show; the next run reports what stays claimed.
+	await bestEffort(this, 'release the changes this run claimed', async () => {
+		await serialised(storeQueue(this), async () => await storeCall(this.getNode(), () => this.helpers.removeProcessed(keys, 'node', CLAIM_OPTIONS)));
+	});
 }

@@ -28,7 +28,7 @@ import { EmulatorState } from './state';
 export interface EmulatorOptions {
 	partnerKey?: string;
 	port?: number;
-	/** Delay before every answer, in ms: the mean when `latencySpreadMs` is set. */
+	/** Delay before every answer, in ms: the mean when `latencySpreadMs` is set (and no larger than this). */
 	latencyMs?: number;
 	/**
 	 * Each answer's delay drawn evenly from latencyMs ± this (seeded, so a run repeats): a real API does not

@@ -477,6 +477,13 @@ describe('Seller Delivery → Get Changes', () => {
 			};
 		};
 
+		test('"Changes" from an expression that differs between items: the run stops before any read, naming the item', async () => {
+			emulator().requests.length = 0;
+			const result = await run(emulator(), { parameters: { ...getChanges(), event: '={{ $json.kind }}' }, items: [{ sellerId: SELLERS[0], kind: 'deliveryFailed' }, { sellerId: SELLERS[1], kind: 'deliveryStatusChanged' }], mode: 'trigger' });
+			expect(result.error?.message).toMatch(/"Changes" must be the same for every item.*\[item 1\]/);
+			expect(emulator().requests).toHaveLength(0);
+		});
+
 		test('raising Read Window: a failure of a recent invoice in that same interval is reported; the older failures now visible are not', async () => {
 			fresh('c_rv_win', 120, 2);
 			const next = chain();

@@ -146,6 +146,13 @@ async function notReportedBefore(ctx: IExecuteFunctions, run: RunState, sellerId
 export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedItem {
 	const sellerId = readId(this, 'sellerId', itemIndex, 'Creditor ID');
 	const event = this.getNodeParameter('event', itemIndex, 'deliveryFailed') as DeliveryEvent;
+	// One memory per node, of one kind: an expression that gives the items different kinds would mix them.
+	if (itemIndex > 0 && event !== this.getNodeParameter('event', 0, 'deliveryFailed')) {
+		throw new NodeOperationError(this.getNode(), `"Changes" must be the same for every item: this item's differs from the first item's [item ${itemIndex}]`, {
+			itemIndex,
+			description: 'This node keeps one memory of what it reported, for one kind of change. To watch failures and status changes both, use two Get Changes nodes.',
+		});
+	}
 	const windowDays = readWindowDays(this.getNodeParameter('readWindowDays', itemIndex, undefined));
 	const run = runOf(this, event);
 	const stored = run.stored;

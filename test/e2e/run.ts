@@ -609,6 +609,9 @@ const OVERLAP_WATCH = 'E2eWatchOverlap1';
 const OVERLAP_SELLERS = ['c_ov_0', 'c_ov_1', 'c_ov_2'];
 /** Reads of c_ov_1 take this long, and the Schedule Trigger fires every 3 s: n8n starts each run before the last has ended. */
 const SLOW_READ_MS = 4000;
+const OVERLAP_TRIGGER = 'E2eTriggerOverlap';
+/** Cash-In's Retry-After on the trigger's one creditor, once: that poll lasts past the next minute's. */
+const LONG_RETRY_AFTER_S = 70;
 
 /**
  * Overlapping runs in a real n8n: a published workflow whose Schedule Trigger fires every 3 seconds while one
@@ -623,12 +626,25 @@ async function overlappingRuns(n8n: N8nInstance, emulator: Emulator) {
 	OVERLAP_SELLERS.forEach((seller, i) => emulator.state.addDeliveries(seller, makeDeliveries(40, { today, seed: 9300 + i, prefix: `OV${i}`, failedShare: 0.05 })));
 	const slowPath = pathOf(ENDPOINTS.getSellerDeliveries, { sellerId: 'c_ov_1' });
 	emulator.faults.add({ endpoint: 'getSellerDeliveries', path: slowPath, fault: { kind: 'latency', ms: SLOW_READ_MS } });
-	await importWorkflows(n8n, [portfolioWorkflow(OVERLAP_WATCH, OVERLAP_SELLERS, { everySeconds: 3 })]);
+	emulator.state.addDeliveries('c_ot_0', makeDeliveries(40, { today, seed: 9400, prefix: 'OT', failedShare: 0.05 }));
+	await importWorkflows(n8n, [portfolioWorkflow(OVERLAP_WATCH, OVERLAP_SELLERS, { everySeconds: 3 }), activeTrigger(OVERLAP_TRIGGER, ['c_ot_0'])]);
 	await publishWorkflow(n8n, OVERLAP_WATCH);
+	await publishWorkflow(n8n, OVERLAP_TRIGGER);
 	const delivered = (seller: string, n: number) => emulator.state.deliveries.get(seller)!.filter((d) => d.status === 'DELIVERED')[n].invoiceNumber;
+	const triggerPath = pathOf(ENDPOINTS.getSellerDeliveries, { sellerId: 'c_ot_0' });
+	const triggerReads = () => emulator.requests.filter((r) => r.path.endsWith(triggerPath));
 	const server = await startN8nServer(n8n);
 	try {
 		const rest = await restSession(n8n);
+		// The trigger: after its activation poll, Cash-In answers its next poll's read with 429 and a long
+		// Retry-After, so that poll is still going when n8n fires the one of the minute after.
+		await waitFor('the trigger\'s activation poll', 120_000, async () => (triggerReads().some((r) => r.status === 200) ? true : undefined));
+		const toNextMinute = 60_000 - (Date.now() % 60_000);
+		if (toNextMinute < 10_000) await delay(toNextMinute + 3000);
+		const triggerFailure = delivered('c_ot_0', 9);
+		emulator.faults.add({ endpoint: 'getSellerDeliveries', path: triggerPath, times: 1, fault: { kind: 'status', status: 429, retryAfter: String(LONG_RETRY_AFTER_S) } });
+		emulator.state.setDeliveryStatus('c_ot_0', triggerFailure, 'FAILED', 'Mailbox unavailable');
+
 		type Row = { id: string; status: string; startedAt?: string; stoppedAt?: string };
 		const listed = async () => {
 			const found = (await rest('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: OVERLAP_WATCH }))}&limit=100`)) as { results?: Row[] } | Row[];
@@ -655,6 +671,22 @@ async function overlappingRuns(n8n: N8nInstance, emulator: Emulator) {
 			const alerts = runs.flatMap((run) => run.outputs('Failed since last run')[0] ?? []).map((item) => `${item.json.sellerId} ${item.json.invoiceNumber}`);
 			assert.deepEqual(alerts.sort(), failures.map(([seller, invoice]) => `${seller} ${invoice}`).sort());
 			console.log(`    ${runs.length} runs, ${overlappingExecutions} of them beside another execution; ${slowReads.length} reads of c_ov_1, none at the same time as another`);
+		});
+
+		const refused = () => triggerReads().find((r) => r.status === 429);
+		const readsAfterRefusal = () => triggerReads().filter((r) => r.status === 200 && r.receivedAt > (refused()?.receivedAt ?? Infinity));
+		// The refused poll's read again after Retry-After, then the next poll's (which waited for it).
+		await waitFor('the trigger\'s polls after the refusal', 240_000, async () => (readsAfterRefusal().length >= 2 ? true : undefined));
+		await delay(5000);
+		await check(`trigger (every minute), one poll held ${LONG_RETRY_AFTER_S} s by Cash-In's Retry-After while the next fires: the polls take turns, the failure comes once`, async () => {
+			const [again, next] = readsAfterRefusal();
+			const held = again.answeredAt! - refused()!.receivedAt;
+			assert.ok(held > 60_000, `the refused poll lasted ${held} ms, not past the next minute's poll`);
+			assert.ok(next.receivedAt >= again.answeredAt!, 'the next poll read before the refused one had ended');
+			const runs = await finishedExecutions(n8n, rest, OVERLAP_TRIGGER);
+			assert.ok(runs.every((run) => run.status === 'success'), runs.map((run) => run.status).join(', '));
+			assert.deepEqual(runs.flatMap((run) => run.outputs('Failed deliveries')[0] ?? []).map((item) => `${item.json.sellerId} ${item.json.invoiceNumber}`), [`c_ot_0 ${triggerFailure}`]);
+			console.log(`    the refused poll lasted ${(held / 1000).toFixed(1)} s; the next poll read ${((next.receivedAt - again.answeredAt!) / 1000).toFixed(1)} s after it ended`);
 		});
 	} finally {
 		emulator.faults.clear();

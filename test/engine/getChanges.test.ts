@@ -477,6 +477,42 @@ describe('Seller Delivery → Get Changes', () => {
 			};
 		};
 
+		test('Retry On Fail gives back a try\'s statuses outside the contract: the next run finds nothing changed, and previous statuses stay right', async () => {
+			fresh('c_rv_q1', 40, 4, 0);
+			fresh('c_rv_q0', 40, 4, 0);
+			const workflow = scheduledWorkflow('deliveryStatusChanged', ['c_rv_q1', 'c_rv_q0']);
+			await workflow.run();
+			const [x, y] = [deliveredInvoice('c_rv_q1', 3), deliveredInvoice('c_rv_q0', 3)];
+			emulator().state.setDeliveryStatus('c_rv_q1', x, 'QUEUED');
+			emulator().state.setDeliveryStatus('c_rv_q0', y, 'RETURNED');
+			// Try 1 reads c_rv_q1 (QUEUED gets the first code past the contract's), then c_rv_q0 answers 404.
+			emulator().addFault({ endpoint: 'getSellerDeliveries', path: '/partner/sellers/c_rv_q0/deliveries', times: 1, fault: { kind: 'status', status: 404 } });
+			const retried = await workflow.run({ retry: { maxTries: 3 } });
+			expect(retried.error).toBeUndefined();
+			expect(jsonOf(retried).map((json) => [json.invoiceNumber, json.previousStatus, json.status])).toEqual([
+				[x, 'DELIVERED', 'QUEUED'],
+				[y, 'DELIVERED', 'RETURNED'],
+			]);
+			expect(eventsOf(await workflow.run())).toEqual([]);
+			emulator().state.setDeliveryStatus('c_rv_q1', x, 'DELIVERED');
+			expect(jsonOf(await workflow.run()).map((json) => [json.invoiceNumber, json.previousStatus, json.status])).toEqual([[x, 'QUEUED', 'DELIVERED']]);
+		});
+
+		test('a change given back by a Retry On Fail try is marked reported too: older memory after a restart does not report it again', async () => {
+			fresh('c_rv_m1', 40);
+			fresh('c_rv_m0', 40);
+			const workflow = scheduledWorkflow('deliveryFailed', ['c_rv_m1', 'c_rv_m0']);
+			await workflow.run();
+			const older = workflow.saved;
+			const invoice = deliveredInvoice('c_rv_m1', 3);
+			emulator().state.setDeliveryStatus('c_rv_m1', invoice, 'FAILED', 'Mailbox unavailable');
+			emulator().addFault({ endpoint: 'getSellerDeliveries', path: '/partner/sellers/c_rv_m0/deliveries', times: 1, fault: { kind: 'status', status: 404 } });
+			const retried = await workflow.run({ retry: { maxTries: 3 } });
+			expect(eventsOf(retried)).toEqual([['c_rv_m1', invoice]]);
+			forgetKeptInThisProcessForTests();
+			expect(eventsOf(await run(emulator(), { parameters: getChanges(), items: rowsOf(['c_rv_m1', 'c_rv_m0']), mode: 'trigger', staticData: older, workflowId: workflow.workflowId }))).toEqual([]);
+		});
+
 		test('"Changes" from an expression that differs between items: the run stops before any read, naming the item', async () => {
 			emulator().requests.length = 0;
 			const result = await run(emulator(), { parameters: { ...getChanges(), event: '={{ $json.kind }}' }, items: [{ sellerId: SELLERS[0], kind: 'deliveryFailed' }, { sellerId: SELLERS[1], kind: 'deliveryStatusChanged' }], mode: 'trigger' });

@@ -64,8 +64,13 @@ interface RunState {
 	next?: DeliveryStates;
 	/** Each creditor's read, shared by the rows that name it (the same creditor twice in the input). */
 	reads: Map<string, Promise<unknown>>;
-	/** Change keys this run claimed in n8n's deduplication table: released if the run fails, marked reported if it ends well. */
+	/** Change keys this run claimed in n8n's deduplication table: released if the run fails. */
 	claimed: string[];
+	/**
+	 * Change keys of what this run's output reports, claimed and marked reported when it ends well — also
+	 * those a Retry On Fail try gives back from an earlier try, whose claims that try's failure released.
+	 */
+	reported: string[];
 }
 const runs = new WeakMap<IExecuteFunctions, RunState>();
 const runOf = (ctx: IExecuteFunctions, event?: DeliveryEvent): RunState => {
@@ -74,7 +79,7 @@ const runOf = (ctx: IExecuteFunctions, event?: DeliveryEvent): RunState => {
 		const memory = watcherMemory(ctx);
 		const stored = newer(keptInThisProcess.get(storeQueue(ctx)), memory.stored, arrivalOf(ctx));
 		const previous = event ? currentStates(stored, event) : undefined;
-		runs.set(ctx, (run = { memory, stored, codes: new StatusCodes([...(previous?.u ?? [])]), reads: new Map(), claimed: [] }));
+		runs.set(ctx, (run = { memory, stored, codes: new StatusCodes([...(previous?.u ?? [])]), reads: new Map(), claimed: [], reported: [] }));
 	}
 	return run;
 };
@@ -183,10 +188,14 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedIte
 			})();
 			run.reads.set(sellerId, reading);
 			const { toReport, next } = await reading;
+			const readWith = run.codes;
 			return {
 				json: toReport.map((change) => eventItem(event, sellerId, change.delivery, change.previousStatus)),
+				// Also applied by a later Retry On Fail try that gives this result back: with that try's run.
 				commit(this: IExecuteFunctions) {
-					keepState(runOf(this), previous, older, event, sellerId, statesMemory(windowDays, next));
+					const now = runOf(this);
+					keepState(now, previous, older, event, sellerId, statesMemory(windowDays, recoded(next, readWith, now.codes)));
+					now.reported.push(...toReport.map((change) => claimKey(sellerId, change)));
 				},
 			};
 		},
@@ -221,7 +230,7 @@ export async function beforeSending(this: IExecuteFunctions): Promise<void> {
 	if ((await hadMemory(this)) !== true) return;
 	throw new NodeOperationError(this.getNode(), 'This run did not get the memory of what earlier runs reported', {
 		description:
-			'An earlier run of this node kept its memory in the workflow, but n8n gave this run none of it — n8n 2.41 in queue mode does not pass a workflow\'s memory to the worker that runs a scheduled execution (in regular mode this happens only to a run that started before the node\'s very first run had ended; the next run is fine). Reporting now would take every creditor for new and miss their changes, so nothing was read. Watch these creditors with the Cash-In Partner Trigger (its memory stays on the main instance), or run this workflow on an n8n in regular mode. To start again from now instead, put a copy of this node in its place (a new node has no memory).',
+			'An earlier run of this node kept its memory in the workflow, but n8n gave this run none of it — n8n 2.41 in queue mode does not pass a workflow\'s memory to the worker that runs a scheduled execution (in regular mode this happens only to a run that n8n started before the execution of this node\'s very first run had ended; the next run is fine). Reporting now would take every creditor for new and miss their changes, so nothing was read. Watch these creditors with the Cash-In Partner Trigger (its memory stays on the main instance), or run this workflow on an n8n in regular mode. To start again from now instead, put a copy of this node in its place (a new node has no memory).',
 	});
 }
 
@@ -233,9 +242,10 @@ export async function afterRun(this: IExecuteFunctions): Promise<void> {
 	keptInThisProcess.set(storeQueue(this), { state: run.next as unknown as IDataObject, at: nextMoment() });
 	// The changes are reported and the memory moved on: a failing write to n8n's table from here on must not
 	// fail the run (its output would be lost with the memory already moved). What it costs is said above.
-	const marks = run.claimed.splice(0).map(reportedKey);
+	run.claimed.length = 0;
+	const keys = run.reported.splice(0);
 	await bestEffort(this, 'mark the changes of this run reported', async () => {
-		if (marks.length) await serialised(storeQueue(this), async () => await storeCall(this.getNode(), () => this.helpers.checkProcessedAndRecord(marks, 'node', CLAIM_OPTIONS)));
+		if (keys.length) await serialised(storeQueue(this), async () => await storeCall(this.getNode(), () => this.helpers.checkProcessedAndRecord([...keys, ...keys.map(reportedKey)], 'node', CLAIM_OPTIONS)));
 	});
 	await bestEffort(this, 'record that this node keeps a memory', async () => {
 		if ((await hadMemory(this)) === false) await this.helpers.checkProcessedAndRecord([MEMORY_MARKER], 'node', MARKER_OPTIONS);
@@ -249,6 +259,15 @@ async function bestEffort(ctx: IExecuteFunctions, what: string, write: () => Pro
 	} catch (error) {
 		ctx.logger.warn(`Cash-In Partner "${ctx.getNode().name}" could not ${what} in n8n's deduplication table: ${(error as Error).message}`);
 	}
+}
+
+/**
+ * A creditor's states read with one run's status codes, in another's: a Retry On Fail try gives back what
+ * an earlier try read, whose codes for statuses outside the contract may differ from this try's.
+ */
+function recoded(states: Map<string, string>, from: StatusCodes, to: StatusCodes): Map<string, string> {
+	if (from === to) return states;
+	return new Map([...states].map(([id, code]) => [id, code === '' ? code : to.codeOf(from.statusOf(code) ?? '')]));
 }
 
 /**

@@ -513,6 +513,44 @@ describe('Seller Delivery → Get Changes', () => {
 			expect(eventsOf(await run(emulator(), { parameters: getChanges(), items: rowsOf(['c_rv_m1', 'c_rv_m0']), mode: 'trigger', staticData: older, workflowId: workflow.workflowId }))).toEqual([]);
 		});
 
+		test('the same creditor twice and Retry On Fail under Stop Workflow (the first row given back by the next try): the change comes once', async () => {
+			fresh('c_rv_dx', 40);
+			fresh('c_rv_dy', 40);
+			const rows = rowsOf(['c_rv_dx', 'c_rv_dy', 'c_rv_dx']);
+			const oneAtATime = { options: { parallelRequests: 1 } };
+			const next = chain();
+			await next(rows, oneAtATime);
+			const invoice = deliveredInvoice('c_rv_dx', 3);
+			emulator().state.setDeliveryStatus('c_rv_dx', invoice, 'FAILED', 'Mailbox unavailable');
+			emulator().addFault({ endpoint: 'getSellerDeliveries', path: '/partner/sellers/c_rv_dy/deliveries', times: 1, fault: { kind: 'status', status: 404 } });
+			const retried = await next(rows, oneAtATime, { retry: { maxTries: 3 } });
+			expect(retried.error).toBeUndefined();
+			expect(eventsOf(retried)).toEqual([['c_rv_dx', invoice]]);
+		});
+
+		test('a wrong key under Continue fails the run even when a row of the sheet has no creditor ID (that row was never read)', async () => {
+			const result = await run(emulator(), { parameters: getChanges(), items: [{ sellerId: SELLERS[0] }, { sellerId: SELLERS[1] }, { sellerId: '' }], mode: 'trigger', onError: 'continueRegularOutput', credential: { apiKey: 'pk_wrong_review_key' } });
+			expect(result.error?.message).toMatch(/^The Cash-In partner API key was not accepted/);
+			expect((result.error as { description?: string }).description).toContain('No creditor could be read (2 items)');
+		});
+
+		test('raising Read Window: a failure that lands between the run\'s two reads is reported, not recorded as seen', async () => {
+			fresh('c_rv_between', 80, 4, 0);
+			const next = chain();
+			await next(rowsOf(['c_rv_between']));
+			const invoice = deliveredInvoice('c_rv_between', 1);
+			const reads = () => emulator().requestsTo('getSellerDeliveries').filter((r) => r.path.endsWith('/c_rv_between/deliveries')).length;
+			emulator().addFault({ endpoint: 'getSellerDeliveries', path: '/partner/sellers/c_rv_between/deliveries', times: 2, fault: { kind: 'latency', ms: 300 } });
+			const before = reads();
+			const raised = next(rowsOf(['c_rv_between']), { readWindowDays: 60 });
+			while (reads() < before + 2) await new Promise((resolve) => setTimeout(resolve, 5));
+			// Both reads arrived; the failure lands before either is answered... and between them in time.
+			emulator().state.setDeliveryStatus('c_rv_between', invoice, 'FAILED', 'Mailbox unavailable');
+			const first = await raised;
+			const second = await next(rowsOf(['c_rv_between']), { readWindowDays: 60 });
+			expect([...eventsOf(first), ...eventsOf(second)]).toEqual([['c_rv_between', invoice]]);
+		});
+
 		test('"Changes" from an expression that differs between items: the run stops before any read, naming the item', async () => {
 			emulator().requests.length = 0;
 			const result = await run(emulator(), { parameters: { ...getChanges(), event: '={{ $json.kind }}' }, items: [{ sellerId: SELLERS[0], kind: 'deliveryFailed' }, { sellerId: SELLERS[1], kind: 'deliveryStatusChanged' }], mode: 'trigger' });

@@ -231,9 +231,12 @@ async function runOperation(this: IExecuteFunctions, handler: Operation): Promis
 	}
 	// A watcher that could read nothing at all (the key refused, Cash-In out of reach) fails the run under
 	// Continue too: error items alone would make a successful execution, and n8n's error workflow would not run.
-	if (handler.effect === 'watch' && input.length > 0 && failed.length === input.length && failed.every(isRunWide)) {
-		const error = failed[0];
-		error.description = [error.description, `No creditor could be read (${items(input.length)}), so the run fails even under On Error → Continue: n8n's error workflow runs, and nothing is remembered.`].filter(Boolean).join('\n\n');
+	// (Rows that failed their checks were not read: they neither count for nor against it.)
+	const readFailures = failed.filter((error) => !prepared.includes(error));
+	const read = prepared.filter((entry) => !(entry instanceof Error)).length;
+	if (handler.effect === 'watch' && read > 0 && readFailures.length === read && readFailures.every(isRunWide)) {
+		const error = readFailures[0];
+		error.description = [error.description, `No creditor could be read (${items(read)}), so the run fails even under On Error → Continue: n8n's error workflow runs, and nothing is remembered.`].filter(Boolean).join('\n\n');
 		await handler.afterFailure?.call(this);
 		throw error;
 	}

@@ -44,16 +44,18 @@ export async function readDeliveries(api: CashInClient, sellerId: string, event:
 
 /**
  * One creditor's changes since the watcher last read it, and what to remember now. A raised Read Window
- * brings older deliveries into view, which are not news: the changes are taken from the window the memory
- * was read with, and the newly visible deliveries only recorded (two reads, this once).
+ * brings older deliveries into view, which are not news: the newly visible deliveries are only recorded,
+ * and the changes are taken from the window the memory was read with (two reads, this once). The wider
+ * window is read first, and what the second read compared is what is remembered of it: a delivery that
+ * changes between the two reads is then reported now, not recorded as seen without being reported.
  */
 export async function readChanges(api: CashInClient, request: WatchRequest): Promise<{ changes: DeliveryChange[]; next: Map<string, string> }> {
 	const { event, memory, windowDays, codes, sellerId, itemIndex } = request;
 	const read = (days: number) => readDeliveries(api, sellerId, event, itemIndex, Number.POSITIVE_INFINITY, days);
 	if (memory?.kind === 'states' && memory.windowDays < windowDays) {
-		const { changes } = diffDeliveries(event, memory.seen, await read(memory.windowDays), codes);
-		const { next } = diffDeliveries(event, undefined, await read(windowDays), codes);
-		return { changes, next };
+		const wider = diffDeliveries(event, undefined, await read(windowDays), codes).next;
+		const { changes, next } = diffDeliveries(event, memory.seen, await read(memory.windowDays), codes);
+		return { changes, next: new Map([...wider, ...next]) };
 	}
 	const deliveries = await read(windowDays);
 	if (memory?.kind === 'states') return diffDeliveries(event, memory.seen, deliveries, codes);

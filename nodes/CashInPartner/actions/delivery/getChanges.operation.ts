@@ -64,6 +64,8 @@ interface RunState {
 	next?: DeliveryStates;
 	/** Each creditor's read, shared by the rows that name it (the same creditor twice in the input). */
 	reads: Map<string, Promise<unknown>>;
+	/** Each creditor's first row: the one that reports it (a Retry On Fail try may give its result back unread). */
+	firstRows: Map<string, number>;
 	/** Change keys this run claimed in n8n's deduplication table: released if the run fails. */
 	claimed: string[];
 	/**
@@ -79,7 +81,7 @@ const runOf = (ctx: IExecuteFunctions, event?: DeliveryEvent): RunState => {
 		const memory = watcherMemory(ctx);
 		const stored = newer(keptInThisProcess.get(storeQueue(ctx)), memory.stored, arrivalOf(ctx));
 		const previous = event ? currentStates(stored, event) : undefined;
-		runs.set(ctx, (run = { memory, stored, codes: new StatusCodes([...(previous?.u ?? [])]), reads: new Map(), claimed: [], reported: [] }));
+		runs.set(ctx, (run = { memory, stored, codes: new StatusCodes([...(previous?.u ?? [])]), reads: new Map(), firstRows: new Map(), claimed: [], reported: [] }));
 	}
 	return run;
 };
@@ -160,6 +162,7 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedIte
 	}
 	const windowDays = readWindowDays(this.getNodeParameter('readWindowDays', itemIndex, undefined));
 	const run = runOf(this, event);
+	if (!run.firstRows.has(sellerId)) run.firstRows.set(sellerId, itemIndex);
 	const stored = run.stored;
 	const previous = currentStates(stored, event);
 	// What 0.4.0 (marks) or 0.3.0 (statuses) kept: taken over creditor by creditor.
@@ -175,10 +178,10 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedIte
 				return { json: recent.map((delivery) => ({ ...eventItem(event, sellerId, delivery), sample: true })) };
 			}
 			// The same creditor twice in the input (two rows of a sheet): read and reported once, for the first
-			// row; the others share its outcome (an error too), so a wrong key still fails every row.
-			const first = run.reads.get(sellerId);
-			if (first) {
-				await first;
+			// row; the others share its outcome (an error too), so a wrong key still fails every row. A first
+			// row that a Retry On Fail try gave back from an earlier try is not read again: its result stands.
+			if (run.firstRows.get(sellerId) !== itemIndex) {
+				await run.reads.get(sellerId);
 				return { json: [] };
 			}
 			const reading = (async () => {

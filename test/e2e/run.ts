@@ -680,6 +680,8 @@ async function overlappingRuns(n8n: N8nInstance, emulator: Emulator) {
 		await delay(5000);
 		await check(`trigger (every minute), one poll held ${LONG_RETRY_AFTER_S} s by Cash-In's Retry-After while the next fires: the polls take turns, the failure comes once`, async () => {
 			const [again, next] = readsAfterRefusal();
+			const firstAfter = again.receivedAt - refused()!.receivedAt;
+			assert.ok(firstAfter >= LONG_RETRY_AFTER_S * 1000, `a read came ${firstAfter} ms after the refusal, inside its Retry-After: another poll read while the refused one waited`);
 			const held = again.answeredAt! - refused()!.receivedAt;
 			assert.ok(held > 60_000, `the refused poll lasted ${held} ms, not past the next minute's poll`);
 			assert.ok(next.receivedAt >= again.answeredAt!, 'the next poll read before the refused one had ended');

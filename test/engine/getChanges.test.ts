@@ -53,6 +53,15 @@ function scheduledWorkflow(event = 'deliveryFailed', sellers = SELLERS) {
 const eventsOf = (result: Awaited<ReturnType<ReturnType<typeof scheduledWorkflow>['run']>>) =>
 	jsonOf(result).filter((json) => json.event).map((json) => [json.sellerId, json.invoiceNumber]);
 
+/** A watched workflow past its first run, and a delivery of `seller` that has failed since. */
+async function afterAFailure(event: string, seller: string, nth: number, message: string) {
+	const workflow = scheduledWorkflow(event);
+	await workflow.run();
+	const invoice = deliveredInvoice(seller, nth);
+	emulator().state.setDeliveryStatus(seller, invoice, 'FAILED', message);
+	return { workflow, invoice };
+}
+
 describe('Seller Delivery → Get Changes', () => {
 	test('the first run records where each seller stands; each later failure comes once, paired to its seller', async () => {
 		const workflow = scheduledWorkflow();
@@ -289,10 +298,7 @@ describe('Seller Delivery → Get Changes', () => {
 		});
 
 		test('Delivery Failed: a re-stamp of a failed delivery (a new message, still FAILED) is no event; failing again after it was seen delivered is one', async () => {
-			const workflow = scheduledWorkflow();
-			await workflow.run();
-			const invoice = deliveredInvoice(SELLERS[2], 17);
-			emulator().state.setDeliveryStatus(SELLERS[2], invoice, 'FAILED', 'Mailbox full');
+			const { workflow, invoice } = await afterAFailure('deliveryFailed', SELLERS[2], 17, 'Mailbox full');
 			expect(eventsOf(await workflow.run())).toEqual([[SELLERS[2], invoice]]);
 			emulator().state.setDeliveryStatus(SELLERS[2], invoice, 'FAILED', 'Mailbox still full');
 			expect(eventsOf(await workflow.run())).toEqual([]);
@@ -316,10 +322,7 @@ describe('Seller Delivery → Get Changes', () => {
 
 	describe('overlapping runs (the next schedule fires while the last run is still reading)', () => {
 		test('two runs at once from the same memory: each change is reported by one of them, once', async () => {
-			const workflow = scheduledWorkflow();
-			await workflow.run();
-			const invoice = deliveredInvoice(SELLERS[0], 19);
-			emulator().state.setDeliveryStatus(SELLERS[0], invoice, 'FAILED', 'Mailbox unavailable');
+			const { workflow, invoice } = await afterAFailure('deliveryFailed', SELLERS[0], 19, 'Mailbox unavailable');
 			emulator().latencyMs = 40;
 			try {
 				const [a, b] = await Promise.all([workflow.run(), workflow.run()]);
@@ -343,10 +346,7 @@ describe('Seller Delivery → Get Changes', () => {
 		}
 
 		test('a run that fires while the last is still reading waits for it, and starts from what it kept: a change comes once, a same-status re-stamp is no event, the next status has the right previousStatus', async () => {
-			const workflow = scheduledWorkflow('deliveryStatusChanged');
-			await workflow.run();
-			const invoice = deliveredInvoice(SELLERS[2], 21);
-			emulator().state.setDeliveryStatus(SELLERS[2], invoice, 'FAILED', 'Bounced');
+			const { workflow, invoice } = await afterAFailure('deliveryStatusChanged', SELLERS[2], 21, 'Bounced');
 			const [a, b] = await oneWhileTheOtherReads(workflow);
 			const changed = (result: typeof a) => jsonOf(result).filter((json) => json.invoiceNumber === invoice).map((json) => [json.previousStatus, json.status]);
 			expect([...changed(a), ...changed(b)]).toEqual([['DELIVERED', 'FAILED']]);
@@ -378,10 +378,7 @@ describe('Seller Delivery → Get Changes', () => {
 		});
 
 		test('Retry On Fail in one run while the next fires: the change comes once', async () => {
-			const workflow = scheduledWorkflow();
-			await workflow.run();
-			const invoice = deliveredInvoice(SELLERS[1], 13);
-			emulator().state.setDeliveryStatus(SELLERS[1], invoice, 'FAILED', 'Mailbox unavailable');
+			const { workflow, invoice } = await afterAFailure('deliveryFailed', SELLERS[1], 13, 'Mailbox unavailable');
 			emulator().addFault({ endpoint: 'getSellerDeliveries', path: sellerPath(SELLERS[4]), times: 1, fault: { kind: 'status', status: 404 } });
 			const [a, b] = await oneWhileTheOtherReads(workflow, { retry: { maxTries: 3 } });
 			expect(a.error).toBeUndefined();
@@ -407,10 +404,7 @@ describe('Seller Delivery → Get Changes', () => {
 		});
 
 		test('n8n\'s deduplication table failing at the end of a run: the run still succeeds with its changes, and nothing is repeated', async () => {
-			const workflow = scheduledWorkflow();
-			await workflow.run();
-			const invoice = deliveredInvoice(SELLERS[0], 23);
-			emulator().state.setDeliveryStatus(SELLERS[0], invoice, 'FAILED', 'Mailbox unavailable');
+			const { workflow, invoice } = await afterAFailure('deliveryFailed', SELLERS[0], 23, 'Mailbox unavailable');
 			const write = deduplicator.checkProcessedAndRecord.bind(deduplicator);
 			let calls = 0;
 			// The claim goes through; every write after it fails (3 tries each).
@@ -431,10 +425,7 @@ describe('Seller Delivery → Get Changes', () => {
 		});
 
 		test('a run that stops while n8n\'s table cannot release its claims: its own error is shown, and the next run reports the change', async () => {
-			const workflow = scheduledWorkflow();
-			await workflow.run();
-			const invoice = deliveredInvoice(SELLERS[0], 27);
-			emulator().state.setDeliveryStatus(SELLERS[0], invoice, 'FAILED', 'Mailbox unavailable');
+			const { workflow, invoice } = await afterAFailure('deliveryFailed', SELLERS[0], 27, 'Mailbox unavailable');
 			emulator().addFault({ endpoint: 'getSellerDeliveries', path: sellerPath(SELLERS[2]), times: 1, fault: { kind: 'status', status: 404 } });
 			const release = deduplicator.removeProcessed.bind(deduplicator);
 			deduplicator.removeProcessed = async () => {
@@ -453,10 +444,7 @@ describe('Seller Delivery → Get Changes', () => {
 		});
 
 		test('a run that stops (Stop Workflow, a creditor unreadable) releases what it claimed: the next run reports it', async () => {
-			const workflow = scheduledWorkflow();
-			await workflow.run();
-			const invoice = deliveredInvoice(SELLERS[1], 19);
-			emulator().state.setDeliveryStatus(SELLERS[1], invoice, 'FAILED', 'Mailbox unavailable');
+			const { workflow, invoice } = await afterAFailure('deliveryFailed', SELLERS[1], 19, 'Mailbox unavailable');
 			emulator().addFault({ endpoint: 'getSellerDeliveries', path: `/partner/sellers/${SELLERS[4]}/deliveries`, times: 1, fault: { kind: 'status', status: 404 } });
 			const stopped = await workflow.run();
 			expect(stopped.error?.message).toMatch(/^Cash-In has nothing for seller ID/);
